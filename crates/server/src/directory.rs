@@ -1,0 +1,52 @@
+//! The seam between the REST/storage side and the SIP side of the server.
+//!
+//! The SIP registrar/proxy (`sip/`) never touches SQLite: it asks a [`Directory`] who an
+//! endpoint is, whether a token is revoked, and reports call events through it. The storage
+//! side implements it; tests may implement it in memory.
+
+/// What the SIP side needs to know about one endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointRecord {
+    pub id: String,
+    pub user_id: String,
+    pub domain_id: String,
+    /// SIP user part (the endpoint's `name`).
+    pub user: String,
+    /// SIP host: `<domain name>.<server SIP realm>`.
+    pub host: String,
+    pub enabled: bool,
+    /// Digest password (`credentials.password`); `None` if the endpoint has none.
+    pub password: Option<String>,
+    pub application_id: Option<String>,
+    /// The application's `incomingCallUrl`, where call events are POSTed.
+    pub callback_url: Option<String>,
+}
+
+/// A call event for an application's `incomingCallUrl`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallEvent {
+    /// `"start"`, `"answer"` or `"end"`.
+    pub kind: &'static str,
+    pub call_id: String,
+    pub from: String,
+    pub to: String,
+    /// The endpoint whose application gets the event.
+    pub endpoint_id: String,
+    pub callback_url: String,
+}
+
+/// Lookups the SIP side makes; implemented by the storage side. Must be cheap and non-blocking
+/// enough to call from the SIP task (an in-memory cache or a quick SQLite read).
+pub trait Directory: Send + Sync + 'static {
+    /// The endpoint whose SIP identity is `user@host` (user compared case-sensitively,
+    /// host case-insensitively), if any.
+    fn endpoint_by_aor(&self, user: &str, host: &str) -> Option<EndpointRecord>;
+    /// The endpoint a phone number (E.164, `+1…`) is assigned to, if any.
+    fn endpoint_by_number(&self, e164: &str) -> Option<EndpointRecord>;
+    /// True if this exact token string was revoked (`DELETE …/tokens/{token}`).
+    fn is_token_revoked(&self, token: &str) -> bool;
+    /// The HMAC secret tokens are signed with (shared with Kamailio's `auth_ephemeral`).
+    fn token_secret(&self) -> Vec<u8>;
+    /// Queues a call event for delivery; must return at once (delivery is async, bounded retries).
+    fn call_event(&self, event: CallEvent);
+}

@@ -1,0 +1,1 @@
+//! SIP over WebSocket (RFC 7118): registrar and proxy. (Being written.)

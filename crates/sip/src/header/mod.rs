@@ -1,0 +1,6 @@
+//! Headers: names, the raw multimap, list splitting and typed views.
+
+pub mod map;
+pub mod name;
+pub mod split;
+pub mod typed;

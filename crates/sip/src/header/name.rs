@@ -1,0 +1,98 @@
+//! Header names: case-insensitive, compact forms expanded (RFC 3261 §7.3.1, §7.3.3, §20).
+
+use std::borrow::Cow;
+
+/// A header field name in its canonical spelling. Compares case-insensitively; a compact form
+/// (`i`, `m`, `f`, …) parses to the long name it stands for. Unknown names keep their spelling.
+#[derive(Debug, Clone, Eq)]
+pub struct HeaderName(Cow<'static, str>);
+
+macro_rules! known_headers {
+    ($($konst:ident = $name:literal $(, $compact:literal)?;)*) => {
+        impl HeaderName {
+            $(pub const $konst: HeaderName = HeaderName(Cow::Borrowed($name));)*
+
+            /// Parses a field name (a `token`), expanding compact forms (RFC 3261 §7.3.3).
+            pub fn parse(name: &str) -> Option<HeaderName> {
+                if name.is_empty() || !name.bytes().all(crate::syntax::is_token_byte) {
+                    return None;
+                }
+                $(
+                    if name.eq_ignore_ascii_case($name) $(|| name.eq_ignore_ascii_case($compact))? {
+                        return Some(HeaderName::$konst);
+                    }
+                )*
+                Some(HeaderName(Cow::Owned(name.to_owned())))
+            }
+        }
+    };
+}
+
+known_headers! {
+    ACCEPT = "Accept";
+    ALLOW = "Allow";
+    ALLOW_EVENTS = "Allow-Events", "u";
+    AUTHORIZATION = "Authorization";
+    CALL_ID = "Call-ID", "i";
+    CONTACT = "Contact", "m";
+    CONTENT_DISPOSITION = "Content-Disposition";
+    CONTENT_ENCODING = "Content-Encoding", "e";
+    CONTENT_LENGTH = "Content-Length", "l";
+    CONTENT_TYPE = "Content-Type", "c";
+    CSEQ = "CSeq";
+    EVENT = "Event", "o";
+    EXPIRES = "Expires";
+    FROM = "From", "f";
+    MAX_FORWARDS = "Max-Forwards";
+    MIN_EXPIRES = "Min-Expires";
+    PATH = "Path";
+    P_PREFERRED_IDENTITY = "P-Preferred-Identity";
+    PROXY_AUTHENTICATE = "Proxy-Authenticate";
+    PROXY_AUTHORIZATION = "Proxy-Authorization";
+    REASON = "Reason";
+    RECORD_ROUTE = "Record-Route";
+    REFER_TO = "Refer-To", "r";
+    REFERRED_BY = "Referred-By", "b";
+    REQUIRE = "Require";
+    RETRY_AFTER = "Retry-After";
+    ROUTE = "Route";
+    SERVER = "Server";
+    SESSION_EXPIRES = "Session-Expires", "x";
+    SUBJECT = "Subject", "s";
+    SUBSCRIPTION_STATE = "Subscription-State";
+    SUPPORTED = "Supported", "k";
+    TO = "To", "t";
+    UNSUPPORTED = "Unsupported";
+    USER_AGENT = "User-Agent";
+    VIA = "Via", "v";
+    WWW_AUTHENTICATE = "WWW-Authenticate";
+    X_CALLSIGN_TOKEN = "X-Callsign-Token";
+}
+
+impl HeaderName {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq for HeaderName {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.eq_ignore_ascii_case(&other.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_and_case_insensitive() {
+        assert_eq!(HeaderName::parse("i"), Some(HeaderName::CALL_ID));
+        assert_eq!(HeaderName::parse("cAlL-iD"), Some(HeaderName::CALL_ID));
+        assert_eq!(HeaderName::parse("v").unwrap().as_str(), "Via");
+        assert_eq!(HeaderName::parse("X-Foo").unwrap().as_str(), "X-Foo");
+        assert_eq!(HeaderName::parse("x-foo"), HeaderName::parse("X-FOO"));
+        assert_eq!(HeaderName::parse("bad name"), None);
+        assert_eq!(HeaderName::parse(""), None);
+    }
+}

@@ -1,0 +1,213 @@
+//! Login tokens minted by `bwclient-server`: self-describing, and usable as Kamailio
+//! `auth_ephemeral` credentials.
+//!
+//! Format (all ASCII, URL-safe): `B64URL(payload) "." B64URL(signature)` where
+//! - `payload` = `"v1 " username " " ws_url`,
+//! - `username` = `<expiry-unix-seconds> ":" <user> "@" <host>` (the `auth_ephemeral` username,
+//!   `username_format=1`, with the domain so a token never names two endpoints),
+//! - `signature` = `HMAC-SHA1(secret, username)`; its standard base64 is the digest password
+//!   that `auth_ephemeral` derives from the same shared secret.
+//!
+//! The client only decodes (no secret, no HMAC); the server mints and verifies (feature `mint`).
+//! The `ws_url` is a hint for the client and is not covered by the signature: it names where to
+//! connect, not who you are.
+
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine;
+
+/// Why a token string is not a usable token.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    #[error("token is not two base64url parts")]
+    Shape,
+    #[error("token payload is malformed")]
+    Payload,
+    #[error("token version is not supported")]
+    Version,
+    #[error("token signature does not match")]
+    Signature,
+    #[error("token has expired")]
+    Expired,
+}
+
+/// A decoded token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    raw: String,
+    /// Expiry, in Unix seconds.
+    pub expires: u64,
+    /// SIP user part of the identity.
+    pub user: String,
+    /// SIP host (domain) of the identity.
+    pub host: String,
+    /// Where the client connects (`ws://…/sip` or `wss://…/sip`).
+    pub ws_url: String,
+    signature: Vec<u8>,
+}
+
+impl Token {
+    /// Decodes a token. Checks its shape only; the signature needs the server's secret.
+    pub fn parse(raw: &str) -> Result<Token, TokenError> {
+        let raw = raw.trim();
+        let (payload_b64, sig_b64) = raw.split_once('.').ok_or(TokenError::Shape)?;
+        let payload = URL_SAFE_NO_PAD
+            .decode(payload_b64)
+            .map_err(|_| TokenError::Shape)?;
+        let signature = URL_SAFE_NO_PAD
+            .decode(sig_b64)
+            .map_err(|_| TokenError::Shape)?;
+        let payload = String::from_utf8(payload).map_err(|_| TokenError::Payload)?;
+        let mut fields = payload.split(' ');
+        if fields.next() != Some("v1") {
+            return Err(TokenError::Version);
+        }
+        let username = fields.next().ok_or(TokenError::Payload)?;
+        let ws_url = fields.next().ok_or(TokenError::Payload)?;
+        if fields.next().is_some() || signature.is_empty() {
+            return Err(TokenError::Payload);
+        }
+        let (expires, identity) = username.split_once(':').ok_or(TokenError::Payload)?;
+        let expires: u64 = expires.parse().map_err(|_| TokenError::Payload)?;
+        let (user, host) = identity.rsplit_once('@').ok_or(TokenError::Payload)?;
+        if user.is_empty() || host.is_empty() || !ws_url.starts_with("ws") {
+            return Err(TokenError::Payload);
+        }
+        Ok(Token {
+            raw: raw.to_owned(),
+            expires,
+            user: user.to_owned(),
+            host: host.to_owned(),
+            ws_url: ws_url.to_owned(),
+            signature,
+        })
+    }
+
+    /// The token as it was given (what goes in `X-Callsign-Token` and `Authorization: Bearer`).
+    pub fn as_str(&self) -> &str {
+        &self.raw
+    }
+
+    /// The `auth_ephemeral` digest username: `<expiry>:<user>@<host>`.
+    pub fn digest_username(&self) -> String {
+        let mut out = self.expires.to_string();
+        out.push(':');
+        out.push_str(&self.user);
+        out.push('@');
+        out.push_str(&self.host);
+        out
+    }
+
+    /// The `auth_ephemeral` digest password: `base64(HMAC-SHA1(secret, username))`.
+    pub fn digest_password(&self) -> String {
+        STANDARD.encode(&self.signature)
+    }
+
+    /// True once `now_unix` (seconds) has reached the expiry.
+    pub fn is_expired(&self, now_unix: u64) -> bool {
+        now_unix >= self.expires
+    }
+
+    /// Mints a token for `user@host`, valid until `expires` (Unix seconds).
+    #[cfg(feature = "mint")]
+    pub fn mint(secret: &[u8], expires: u64, user: &str, host: &str, ws_url: &str) -> Token {
+        let mut token = Token {
+            raw: String::new(),
+            expires,
+            user: user.to_owned(),
+            host: host.to_owned(),
+            ws_url: ws_url.to_owned(),
+            signature: Vec::new(),
+        };
+        let username = token.digest_username();
+        token.signature = ephemeral_password_bytes(secret, &username);
+        let payload = ["v1", &username, ws_url].join(" ");
+        token.raw = [
+            URL_SAFE_NO_PAD.encode(payload),
+            URL_SAFE_NO_PAD.encode(&token.signature),
+        ]
+        .join(".");
+        token
+    }
+
+    /// Checks the signature against `secret` in constant time, then the expiry.
+    #[cfg(feature = "mint")]
+    pub fn verify(&self, secret: &[u8], now_unix: u64) -> Result<(), TokenError> {
+        use hmac::Mac;
+        let mut mac = Hmac::new_from_slice(secret).map_err(|_| TokenError::Signature)?;
+        mac.update(self.digest_username().as_bytes());
+        mac.verify_slice(&self.signature)
+            .map_err(|_| TokenError::Signature)?;
+        if self.is_expired(now_unix) {
+            return Err(TokenError::Expired);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "mint")]
+type Hmac = hmac::Hmac<sha1::Sha1>;
+
+/// `HMAC-SHA1(secret, username)`, the `auth_ephemeral` password before base64.
+#[cfg(feature = "mint")]
+fn ephemeral_password_bytes(secret: &[u8], username: &str) -> Vec<u8> {
+    use hmac::Mac;
+    // HMAC takes keys of any length, so this cannot fail.
+    let mut mac = match Hmac::new_from_slice(secret) {
+        Ok(mac) => mac,
+        Err(_) => return Vec::new(),
+    };
+    mac.update(username.as_bytes());
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// The `auth_ephemeral` password for `username` under `secret`, base64 (what Kamailio computes).
+#[cfg(feature = "mint")]
+pub fn ephemeral_password(secret: &[u8], username: &str) -> String {
+    STANDARD.encode(ephemeral_password_bytes(secret, username))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_garbage() {
+        assert_eq!(Token::parse("nope"), Err(TokenError::Shape));
+        assert_eq!(Token::parse("!!.!!"), Err(TokenError::Shape));
+        let payload = URL_SAFE_NO_PAD.encode("v2 1:a@b ws://x");
+        let tok = [payload.as_str(), "AAAA"].join(".");
+        assert_eq!(Token::parse(&tok), Err(TokenError::Version));
+        let payload = URL_SAFE_NO_PAD.encode("v1 nocolon ws://x");
+        let tok = [payload.as_str(), "AAAA"].join(".");
+        assert_eq!(Token::parse(&tok), Err(TokenError::Payload));
+    }
+
+    #[cfg(feature = "mint")]
+    #[test]
+    fn kamailio_worked_example() {
+        // From the shared Kamailio notes: secret, username and password that auth_ephemeral took.
+        let secret = b"probe-shared-secret-change-me";
+        assert_eq!(
+            ephemeral_password(secret, "1795835000:alice"),
+            "ar/YK+RCI6si9+wd/l2lVOz7S7g="
+        );
+    }
+
+    #[cfg(feature = "mint")]
+    #[test]
+    fn mint_parse_verify_round_trip() {
+        let secret = b"test-only-secret";
+        let t = Token::mint(secret, 2_000, "alice", "demo.bwclient.test", "ws://127.0.0.1:8080/sip");
+        let p = Token::parse(t.as_str()).unwrap();
+        assert_eq!(p, t);
+        assert_eq!(p.digest_username(), "2000:alice@demo.bwclient.test");
+        assert_eq!(p.digest_password(), ephemeral_password(secret, "2000:alice@demo.bwclient.test"));
+        assert_eq!(p.verify(secret, 1_999), Ok(()));
+        assert_eq!(p.verify(secret, 2_000), Err(TokenError::Expired));
+        assert_eq!(p.verify(b"other", 1_000), Err(TokenError::Signature));
+        // Re-labelling the token for another user breaks the signature.
+        let forged = Token { user: "bob".into(), ..p };
+        assert_eq!(forged.verify(secret, 1_000), Err(TokenError::Signature));
+        assert!(!t.as_str().contains(['+', '/', '=']));
+    }
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every test. Called by `npm test` after `scripts/setup.sh --test`.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+
+step() { printf '\n== %s\n' "$*"; }
+t0=$(date +%s)
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (workspace, all targets, -D warnings)"
+cargo clippy -q --workspace --all-targets --all-features -- -D warnings
+
+step "native tests (cargo test --workspace)"
+set +e
+mkdir -p target
+cargo test --workspace --all-features >target/test-output.log 2>&1
+rc=$?
+set -e
+grep -E '^test result|^     Running|^   Doc-tests' target/test-output.log || true
+if [ "$rc" != 0 ]; then
+  grep -vE '^test .* \.\.\. ok$' target/test-output.log | tail -200
+  echo "native tests failed (exit $rc)"; exit "$rc"
+fi
+passed=$(grep -oE '^test result: ok\. [0-9]+ passed' target/test-output.log | awk '{s+=$4} END {print s+0}')
+
+step "core crates build for wasm32-unknown-unknown"
+cargo build -q -p bwclient-sip -p bwclient-sdp --target wasm32-unknown-unknown
+
+step "sipcheck on the RFC 4475 torture messages"
+cargo run -q -p bwclient-sip --example sipcheck -- crates/sip/tests/fixtures/rfc4475/*/*.sip
+
+printf '\nall steps ok in %ss\n' "$(( $(date +%s) - t0 ))"
+printf '%s passed, 0 failed\n' "$passed"
