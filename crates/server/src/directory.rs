@@ -3,6 +3,25 @@
 //! The SIP registrar/proxy (`sip/`) never touches SQLite: it asks a [`Directory`] who an
 //! endpoint is, whether a token is revoked, and reports call events through it. The storage
 //! side implements it; tests may implement it in memory.
+//!
+//! The storage side's implementation is [`crate::store_directory::StoreDirectory`]; a running
+//! server exposes it as `RunningServer::directory` (see [`crate::app::serve`]).
+//!
+//! Token authentication, shared by REST and SIP (in [`crate::token_auth`]):
+//!
+//! ```text
+//! pub fn check_token(dir: &dyn Directory, token: &str, now_unix: u64)
+//!     -> Result<EndpointRecord, TokenCheckError>;
+//! // ...and the token must name user@host (a token for alice never authenticates bob):
+//! pub fn check_token_for(dir: &dyn Directory, token: &str, user: &str, host: &str, now_unix: u64)
+//!     -> Result<EndpointRecord, TokenCheckError>;
+//! // Digest with a token credential (auth_ephemeral): username "<expiry>:<user>@<host>";
+//! // returns the endpoint and the password the digest response must match.
+//! pub fn check_digest_username(dir: &dyn Directory, username: &str, now_unix: u64)
+//!     -> Result<(EndpointRecord, String), TokenCheckError>;
+//! ```
+//!
+//! `TokenCheckError::code()` gives a short stable string for a 403 reason phrase.
 
 /// What the SIP side needs to know about one endpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,7 +62,9 @@ pub trait Directory: Send + Sync + 'static {
     fn endpoint_by_aor(&self, user: &str, host: &str) -> Option<EndpointRecord>;
     /// The endpoint a phone number (E.164, `+1…`) is assigned to, if any.
     fn endpoint_by_number(&self, e164: &str) -> Option<EndpointRecord>;
-    /// True if this exact token string was revoked (`DELETE …/tokens/{token}`).
+    /// True if this token was revoked (`DELETE …/tokens/{token}`). Takes the token string or
+    /// its digest username `<expiry>:<user>@<host>`: revocation is keyed by that signed
+    /// identity, since the token's WebSocket URL is not signed.
     fn is_token_revoked(&self, token: &str) -> bool;
     /// The HMAC secret tokens are signed with (shared with Kamailio's `auth_ephemeral`).
     fn token_secret(&self) -> Vec<u8>;

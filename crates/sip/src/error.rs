@@ -22,6 +22,8 @@ pub enum ParseError {
     Header(&'static str, &'static str),
     #[error("missing header {0}")]
     Missing(&'static str),
+    #[error("cseq method does not match the request method")]
+    CSeqMethod,
     #[error("bad content-length")]
     ContentLength,
     #[error("body shorter than content-length")]

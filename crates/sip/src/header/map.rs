@@ -82,18 +82,34 @@ impl Headers {
         self.entries.is_empty()
     }
 
-    /// The first value of a single-valued typed header; `None` if absent.
+    /// The first value of a typed header (for a list header, the first element of its first
+    /// line); `None` if absent.
     pub fn typed<T: TypedHeader>(&self) -> Option<Result<T, ParseError>> {
-        self.get(&T::NAME).map(T::parse)
+        let line = self.get(&T::NAME)?;
+        if !T::LIST {
+            return Some(T::parse(line));
+        }
+        Some(match super::split::split_list(line) {
+            Ok(items) => match items.first() {
+                Some(first) => T::parse(first),
+                None => Err(ParseError::Header("list", "empty list")),
+            },
+            Err(e) => Err(e),
+        })
     }
 
-    /// Every value of a list header, split at top-level commas across all its lines
-    /// (RFC 3261 §7.3.1). Empty if absent.
+    /// Every value of a header: for a list header ([`TypedHeader::LIST`]) each element, split
+    /// at top-level commas across all its lines (RFC 3261 §7.3.1); otherwise one value per
+    /// line. Empty if absent.
     pub fn typed_all<T: TypedHeader>(&self) -> Result<Vec<T>, ParseError> {
         let mut out = Vec::new();
         for line in self.get_all(&T::NAME) {
-            for item in super::split::split_list(line)? {
-                out.push(T::parse(item)?);
+            if T::LIST {
+                for item in super::split::split_list(line)? {
+                    out.push(T::parse(item)?);
+                }
+            } else {
+                out.push(T::parse(line)?);
             }
         }
         Ok(out)

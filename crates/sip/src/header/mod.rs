@@ -2,5 +2,6 @@
 
 pub mod map;
 pub mod name;
+pub mod params;
 pub mod split;
 pub mod typed;

@@ -72,7 +72,10 @@ pub fn find<'a>(params: &'a [Param], name: &str) -> Option<&'a Param> {
 /// Sets parameter `name` to `value` (replacing the first of that name, appending otherwise).
 pub fn set(params: &mut Vec<Param>, name: &str, value: Option<&str>) {
     let value = value.map(str::to_owned);
-    match params.iter_mut().find(|p| p.name.eq_ignore_ascii_case(name)) {
+    match params
+        .iter_mut()
+        .find(|p| p.name.eq_ignore_ascii_case(name))
+    {
         Some(p) => p.value = value,
         None => params.push(Param {
             name: name.to_owned(),

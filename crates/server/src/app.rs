@@ -1,0 +1,237 @@
+//! The whole server: storage, token secret, users, demo, callbacks and one axum router on one
+//! port. [`serve`] binds and returns a [`RunningServer`] (tests bind port 0 and read
+//! [`RunningServer::addr`]).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::routing::get;
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::callbacks::Callbacks;
+use crate::config::Config;
+use crate::db::{now_unix, DbError, Store, User};
+use crate::demo::{DemoError, DemoInfo};
+use crate::sip::SipService;
+use crate::store_directory::StoreDirectory;
+
+/// Shared state of every request handler.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub directory: Arc<StoreDirectory>,
+    /// The WebSocket URL minted tokens carry.
+    pub ws_url: Arc<str>,
+    /// Set in demo mode only.
+    pub demo: Option<Arc<DemoInfo>>,
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("storage: {0}")]
+    Db(#[from] DbError),
+    #[error("demo: {0}")]
+    Demo(#[from] DemoError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+/// Where the token secret came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretSource {
+    /// `BWCLIENT_TOKEN_SECRET`.
+    Config,
+    /// Generated on a first start and kept in the database.
+    Stored,
+}
+
+/// A started server. Drop it to leave it running detached; [`RunningServer::stop`] to stop.
+pub struct RunningServer {
+    /// The bound address (the real port when the config asked for port 0).
+    pub addr: SocketAddr,
+    /// The WebSocket URL in minted tokens.
+    pub ws_url: String,
+    pub store: Store,
+    /// The [`crate::directory::Directory`] implementation the SIP side is given.
+    pub directory: Arc<StoreDirectory>,
+    /// The default API user (credentials from config, or generated on the first start).
+    pub user: User,
+    pub secret_source: SecretSource,
+    /// What demo mode set up, if on.
+    pub demo: Option<DemoInfo>,
+    /// The SIP registrar/proxy serving `/sip`.
+    pub sip: Arc<SipService>,
+    shutdown: oneshot::Sender<()>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl std::fmt::Debug for RunningServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunningServer")
+            .field("addr", &self.addr)
+            .field("ws_url", &self.ws_url)
+            .field("user", &self.user.id)
+            .field("demo", &self.demo.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl RunningServer {
+    /// `http://<addr>`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, lets requests in flight finish (5 s at most), and returns.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(());
+        let mut task = self.task;
+        if tokio::time::timeout(Duration::from_secs(5), &mut task)
+            .await
+            .is_err()
+        {
+            task.abort();
+        }
+    }
+
+    /// Runs until the server task ends (an accept error); for `main`.
+    pub async fn wait(&mut self) -> std::io::Result<()> {
+        match (&mut self.task).await {
+            Ok(result) => result,
+            Err(err) => Err(std::io::Error::other(err)),
+        }
+    }
+}
+
+/// The settings key of the generated token secret.
+const TOKEN_SECRET_KEY: &str = "token_secret";
+
+/// Opens storage, prepares users, secret and demo, binds `config.listen` and starts serving.
+pub async fn serve(config: Config) -> Result<RunningServer, ServeError> {
+    let store = Store::open(&config.db_file())?;
+    let (secret, secret_source) = match &config.token_secret {
+        Some(secret) => (secret.clone(), SecretSource::Config),
+        None => (
+            store.setting_or_insert(TOKEN_SECRET_KEY, || crate::db::new_secret(40))?,
+            SecretSource::Stored,
+        ),
+    };
+    let credentials = config
+        .api_credentials
+        .as_ref()
+        .map(|(token, secret)| (token.as_str(), secret.as_str()));
+    let user = store.ensure_user("default", credentials)?;
+    store.prune_revoked(now_unix())?;
+    let demo = if config.demo {
+        Some(crate::demo::ensure(&store)?)
+    } else {
+        None
+    };
+
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| ServeError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| ServeError::Bind {
+        addr: config.listen,
+        source,
+    })?;
+    let ws_url = config
+        .public_ws_url
+        .clone()
+        .unwrap_or_else(|| default_ws_url(addr));
+
+    let callbacks = Callbacks::start(config.callbacks.clone());
+    let directory = Arc::new(StoreDirectory::new(
+        store.clone(),
+        &config.realm,
+        secret.into_bytes(),
+        callbacks,
+    ));
+    let state = AppState {
+        store: store.clone(),
+        directory: directory.clone(),
+        ws_url: Arc::from(ws_url.as_str()),
+        demo: demo.clone().map(Arc::new),
+    };
+    let sip = SipService::new(directory.clone(), config.sip.clone());
+    let app = router(state, sip.clone(), &config);
+
+    let (shutdown, shutdown_rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = shutdown_rx.await;
+            })
+            .await
+    });
+    Ok(RunningServer {
+        addr,
+        ws_url,
+        store,
+        directory,
+        user,
+        secret_source,
+        demo,
+        sip,
+        shutdown,
+        task,
+    })
+}
+
+/// Every route: `/v1` REST, `/demo/token`, `/sip` (SIP over WebSocket), static files.
+pub fn router(state: AppState, sip: Arc<SipService>, config: &Config) -> Router {
+    Router::new()
+        .nest("/v1", crate::rest::router())
+        .route("/demo/token", get(crate::demo::token))
+        .merge(crate::static_files::router(
+            &config.www_dir,
+            &config.pkg_dir,
+        ))
+        .with_state(state)
+        .merge(crate::sip::router(sip))
+}
+
+/// `ws://<addr>/sip`, with a wildcard bind address replaced by loopback (a browser cannot
+/// connect to 0.0.0.0).
+pub fn default_ws_url(addr: SocketAddr) -> String {
+    let mut addr = addr;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(match addr {
+            SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+            SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    format!("ws://{addr}/sip")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_ws_url;
+
+    #[test]
+    fn ws_url_from_bound_address() {
+        assert_eq!(
+            default_ws_url("127.0.0.1:8080".parse().unwrap()),
+            "ws://127.0.0.1:8080/sip"
+        );
+        assert_eq!(
+            default_ws_url("0.0.0.0:9000".parse().unwrap()),
+            "ws://127.0.0.1:9000/sip"
+        );
+        assert_eq!(
+            default_ws_url("[::]:80".parse().unwrap()),
+            "ws://[::1]:80/sip"
+        );
+    }
+}

@@ -1,0 +1,310 @@
+//! Server configuration from command-line flags and `BWCLIENT_*` environment variables
+//! (flags win).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use crate::callbacks::CallbackConfig;
+use crate::sip::SipConfig;
+
+/// Everything the server needs to start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where to listen (`--listen`, `BWCLIENT_LISTEN`); port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// Data folder (`--data`, `BWCLIENT_DATA`).
+    pub data_dir: PathBuf,
+    /// SQLite file (`--db`, `BWCLIENT_DB`); default `<data>/bwclient.db`.
+    pub db_path: Option<PathBuf>,
+    /// The demo page (`--www`, `BWCLIENT_WWW`), served at `/`.
+    pub www_dir: PathBuf,
+    /// The built client (`--pkg`, `BWCLIENT_PKG`), served at `/pkg/`.
+    pub pkg_dir: PathBuf,
+    /// SIP realm (`--realm`, `BWCLIENT_REALM`): endpoint hosts are `<domain>.<realm>`.
+    pub realm: String,
+    /// WebSocket URL put in tokens (`--public-ws-url`, `BWCLIENT_PUBLIC_WS_URL`); default
+    /// `ws://<bound address>/sip`.
+    pub public_ws_url: Option<String>,
+    /// Demo mode (`--demo`, `BWCLIENT_DEMO=1`).
+    pub demo: bool,
+    /// Token HMAC secret (`BWCLIENT_TOKEN_SECRET`); default: generated once and stored.
+    pub token_secret: Option<String>,
+    /// API credentials of the default user (`BWCLIENT_API_TOKEN` and `BWCLIENT_API_SECRET`,
+    /// both or neither); default: generated once and stored.
+    pub api_credentials: Option<(String, String)>,
+    /// Call event delivery limits.
+    pub callbacks: CallbackConfig,
+    /// SIP-over-WebSocket limits and timers.
+    pub sip: SipConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("data"),
+            db_path: None,
+            www_dir: PathBuf::from("www"),
+            pkg_dir: PathBuf::from("pkg"),
+            realm: "bwclient.test".to_owned(),
+            public_ws_url: None,
+            demo: false,
+            token_secret: None,
+            api_credentials: None,
+            callbacks: CallbackConfig::default(),
+            sip: SipConfig::default(),
+        }
+    }
+}
+
+/// What the command line asked for.
+#[derive(Debug)]
+pub enum Command {
+    Run(Box<Config>),
+    Help,
+}
+
+/// A bad flag or variable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("unknown argument `{0}` (see --help)")]
+    Unknown(String),
+    #[error("`{0}` needs a value")]
+    MissingValue(String),
+    #[error("invalid value for `{name}`: {reason}")]
+    Invalid { name: String, reason: String },
+}
+
+/// `--help` text.
+pub const USAGE: &str = "\
+bwclient-server: REST API, tokens, SIP over WebSocket and the demo page on one port
+
+USAGE: bwclient-server [OPTIONS]
+
+  --listen ADDR         listen address            [BWCLIENT_LISTEN, default 127.0.0.1:8080]
+  --data DIR            data folder               [BWCLIENT_DATA, default data]
+  --db FILE             SQLite file               [BWCLIENT_DB, default <data>/bwclient.db]
+  --www DIR             demo page folder, at /    [BWCLIENT_WWW, default www]
+  --pkg DIR             built client, at /pkg/    [BWCLIENT_PKG, default pkg]
+  --realm NAME          SIP realm                 [BWCLIENT_REALM, default bwclient.test]
+  --public-ws-url URL   WebSocket URL in tokens   [BWCLIENT_PUBLIC_WS_URL, default ws://<listen>/sip]
+  --demo                create the demo user, domain and endpoints  [BWCLIENT_DEMO=1]
+  -h, --help            this text
+
+  Environment only: BWCLIENT_TOKEN_SECRET (token HMAC secret, shared with Kamailio),
+  BWCLIENT_API_TOKEN and BWCLIENT_API_SECRET (the default user's API credentials).
+";
+
+const VALUED: &[(&str, &str)] = &[
+    ("--listen", "BWCLIENT_LISTEN"),
+    ("--data", "BWCLIENT_DATA"),
+    ("--db", "BWCLIENT_DB"),
+    ("--www", "BWCLIENT_WWW"),
+    ("--pkg", "BWCLIENT_PKG"),
+    ("--realm", "BWCLIENT_REALM"),
+    ("--public-ws-url", "BWCLIENT_PUBLIC_WS_URL"),
+];
+
+impl Config {
+    /// The SQLite file path.
+    pub fn db_file(&self) -> PathBuf {
+        self.db_path
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("bwclient.db"))
+    }
+
+    /// Parses flags (without the program name) over environment variables read by `env`.
+    pub fn from_sources(
+        args: impl IntoIterator<Item = String>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Command, ConfigError> {
+        let mut config = Config::default();
+        for (flag, var) in VALUED {
+            if let Some(value) = env(var).filter(|v| !v.is_empty()) {
+                config.set(var, flag, &value)?;
+            }
+        }
+        if let Some(value) = env("BWCLIENT_DEMO") {
+            config.demo = parse_bool("BWCLIENT_DEMO", &value)?;
+        }
+        config.token_secret = env("BWCLIENT_TOKEN_SECRET").filter(|v| !v.is_empty());
+        config.api_credentials = match (env("BWCLIENT_API_TOKEN"), env("BWCLIENT_API_SECRET")) {
+            (Some(token), Some(secret)) if !token.is_empty() && !secret.is_empty() => {
+                Some((token, secret))
+            }
+            (None, None) => None,
+            _ => {
+                return Err(ConfigError::Invalid {
+                    name: "BWCLIENT_API_TOKEN/BWCLIENT_API_SECRET".into(),
+                    reason: "give both, non-empty, or neither".into(),
+                })
+            }
+        };
+
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            let (flag, inline) = match arg.split_once('=') {
+                Some((flag, value)) => (flag.to_owned(), Some(value.to_owned())),
+                None => (arg.clone(), None),
+            };
+            match flag.as_str() {
+                "-h" | "--help" => return Ok(Command::Help),
+                "--demo" if inline.is_none() => config.demo = true,
+                _ => {
+                    if !VALUED.iter().any(|(f, _)| *f == flag) {
+                        return Err(ConfigError::Unknown(arg));
+                    }
+                    let value = match inline {
+                        Some(value) => value,
+                        None => args
+                            .next()
+                            .ok_or_else(|| ConfigError::MissingValue(flag.clone()))?,
+                    };
+                    config.set(&flag, &flag, &value)?;
+                }
+            }
+        }
+        Ok(Command::Run(Box::new(config)))
+    }
+
+    /// Sets the option that `flag` names; `name` is what errors call it.
+    fn set(&mut self, name: &str, flag: &str, value: &str) -> Result<(), ConfigError> {
+        let invalid = |reason: &str| ConfigError::Invalid {
+            name: name.to_owned(),
+            reason: reason.to_owned(),
+        };
+        match flag {
+            "--listen" => {
+                self.listen = value
+                    .parse()
+                    .map_err(|_| invalid("expected IP:PORT, e.g. 127.0.0.1:8080"))?
+            }
+            "--data" => self.data_dir = PathBuf::from(value),
+            "--db" => self.db_path = Some(PathBuf::from(value)),
+            "--www" => self.www_dir = PathBuf::from(value),
+            "--pkg" => self.pkg_dir = PathBuf::from(value),
+            "--realm" => {
+                if !is_hostname(value) {
+                    return Err(invalid("expected a host name such as bwclient.test"));
+                }
+                self.realm = value.to_ascii_lowercase();
+            }
+            "--public-ws-url" => {
+                if !(value.starts_with("ws://") || value.starts_with("wss://"))
+                    || value.contains(char::is_whitespace)
+                {
+                    return Err(invalid("expected a ws:// or wss:// URL"));
+                }
+                self.public_ws_url = Some(value.to_owned());
+            }
+            _ => return Err(ConfigError::Unknown(flag.to_owned())),
+        }
+        Ok(())
+    }
+}
+
+fn parse_bool(name: &str, value: &str) -> Result<bool, ConfigError> {
+    match value.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "" | "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(ConfigError::Invalid {
+            name: name.to_owned(),
+            reason: "expected 1 or 0".into(),
+        }),
+    }
+}
+
+/// Dot-separated DNS labels of letters, digits and inner hyphens.
+pub(crate) fn is_hostname(value: &str) -> bool {
+    value.len() <= 253 && value.split('.').all(is_dns_label)
+}
+
+/// One DNS label: 1–63 letters, digits and hyphens, not starting or ending with a hyphen.
+pub(crate) fn is_dns_label(label: &str) -> bool {
+    !label.is_empty()
+        && label.len() <= 63
+        && !label.starts_with('-')
+        && !label.ends_with('-')
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str], env: &[(&str, &str)]) -> Result<Command, ConfigError> {
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_sources(args.iter().map(|s| s.to_string()), move |k| {
+            env.iter()
+                .find(|(name, _)| name == k)
+                .map(|(_, v)| v.clone())
+        })
+    }
+
+    fn run(args: &[&str], env: &[(&str, &str)]) -> Config {
+        match parse(args, env) {
+            Ok(Command::Run(config)) => *config,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults() {
+        let c = run(&[], &[]);
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.db_file(), PathBuf::from("data/bwclient.db"));
+        assert_eq!(c.realm, "bwclient.test");
+        assert!(!c.demo && c.token_secret.is_none() && c.api_credentials.is_none());
+    }
+
+    #[test]
+    fn flags_override_env() {
+        let c = run(
+            &[
+                "--listen",
+                "0.0.0.0:9000",
+                "--data=/tmp/x",
+                "--demo",
+                "--realm",
+                "Ex.Test",
+            ],
+            &[
+                ("BWCLIENT_LISTEN", "127.0.0.1:1"),
+                ("BWCLIENT_WWW", "site"),
+                ("BWCLIENT_TOKEN_SECRET", "s3"),
+                ("BWCLIENT_API_TOKEN", "t"),
+                ("BWCLIENT_API_SECRET", "s"),
+            ],
+        );
+        assert_eq!(c.listen.to_string(), "0.0.0.0:9000");
+        assert_eq!(c.db_file(), PathBuf::from("/tmp/x/bwclient.db"));
+        assert_eq!(c.www_dir, PathBuf::from("site"));
+        assert_eq!(c.realm, "ex.test");
+        assert!(c.demo);
+        assert_eq!(c.token_secret.as_deref(), Some("s3"));
+        assert_eq!(c.api_credentials, Some(("t".into(), "s".into())));
+    }
+
+    #[test]
+    fn rejects_bad_input() {
+        assert!(matches!(parse(&["--help"], &[]), Ok(Command::Help)));
+        assert_eq!(
+            parse(&["--bogus"], &[]).unwrap_err(),
+            ConfigError::Unknown("--bogus".into())
+        );
+        assert_eq!(
+            parse(&["--listen"], &[]).unwrap_err(),
+            ConfigError::MissingValue("--listen".into())
+        );
+        assert!(parse(&["--listen", "nope"], &[]).is_err());
+        assert!(parse(&["--realm", "bad_realm"], &[]).is_err());
+        assert!(parse(&["--public-ws-url", "http://x/sip"], &[]).is_err());
+        assert!(parse(&[], &[("BWCLIENT_API_TOKEN", "only")]).is_err());
+        assert!(parse(&[], &[("BWCLIENT_DEMO", "maybe")]).is_err());
+    }
+}

@@ -1,0 +1,114 @@
+//! Applications: where an endpoint's call events go (`incomingCallUrl`).
+
+use rusqlite::{params, OptionalExtension, Row};
+
+use super::ids::new_id;
+use super::{now_unix, DbError, Store};
+
+/// A stored application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Application {
+    pub id: String,
+    pub user_id: String,
+    pub name: String,
+    pub incoming_call_url: Option<String>,
+    pub auto_answer: bool,
+}
+
+/// What a client gives to create an application (already validated).
+#[derive(Debug, Clone)]
+pub struct NewApplication {
+    pub name: String,
+    pub incoming_call_url: Option<String>,
+    pub auto_answer: bool,
+}
+
+const COLUMNS: &str = "id, user_id, name, incoming_call_url, auto_answer";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<Application> {
+    Ok(Application {
+        id: row.get(0)?,
+        user_id: row.get(1)?,
+        name: row.get(2)?,
+        incoming_call_url: row.get(3)?,
+        auto_answer: row.get(4)?,
+    })
+}
+
+impl Store {
+    /// Creates an application ([`DbError::Conflict`] if the user already has one by that name).
+    pub fn create_application(
+        &self,
+        user_id: &str,
+        new: NewApplication,
+    ) -> Result<Application, DbError> {
+        let app = Application {
+            id: new_id("a"),
+            user_id: user_id.to_owned(),
+            name: new.name,
+            incoming_call_url: new.incoming_call_url,
+            auto_answer: new.auto_answer,
+        };
+        self.conn().execute(
+            "INSERT INTO applications
+                 (id, user_id, name, incoming_call_url, auto_answer, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                app.id,
+                app.user_id,
+                app.name,
+                app.incoming_call_url,
+                app.auto_answer,
+                now_unix() as i64
+            ],
+        )?;
+        Ok(app)
+    }
+
+    /// The user's application `id`.
+    pub fn application(&self, user_id: &str, id: &str) -> Result<Option<Application>, DbError> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM applications WHERE user_id = ?1 AND id = ?2"),
+                params![user_id, id],
+                from_row,
+            )
+            .optional()?)
+    }
+
+    /// The user's application called `name`.
+    pub fn application_by_name(
+        &self,
+        user_id: &str,
+        name: &str,
+    ) -> Result<Option<Application>, DbError> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM applications WHERE user_id = ?1 AND name = ?2"),
+                params![user_id, name],
+                from_row,
+            )
+            .optional()?)
+    }
+
+    /// The user's applications, oldest first.
+    pub fn applications(&self, user_id: &str) -> Result<Vec<Application>, DbError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM applications WHERE user_id = ?1 ORDER BY rowid"
+        ))?;
+        let rows = stmt.query_map(params![user_id], from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Deletes the user's application `id` (endpoints using it are detached). False if absent.
+    pub fn delete_application(&self, user_id: &str, id: &str) -> Result<bool, DbError> {
+        let n = self.conn().execute(
+            "DELETE FROM applications WHERE user_id = ?1 AND id = ?2",
+            params![user_id, id],
+        )?;
+        Ok(n > 0)
+    }
+}

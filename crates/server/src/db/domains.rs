@@ -1,0 +1,101 @@
+//! Domains: a namespace of endpoints; its name is the first label of their SIP host.
+
+use rusqlite::{params, OptionalExtension, Row};
+
+use super::ids::new_id;
+use super::{now_unix, DbError, Store};
+
+/// A stored domain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Domain {
+    pub id: String,
+    pub user_id: String,
+    /// Lower-case DNS label, unique on the server.
+    pub name: String,
+    pub description: String,
+}
+
+/// What a client gives to create a domain (already validated).
+#[derive(Debug, Clone)]
+pub struct NewDomain {
+    pub name: String,
+    pub description: String,
+}
+
+const COLUMNS: &str = "id, user_id, name, description";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<Domain> {
+    Ok(Domain {
+        id: row.get(0)?,
+        user_id: row.get(1)?,
+        name: row.get(2)?,
+        description: row.get(3)?,
+    })
+}
+
+impl Store {
+    /// Creates a domain ([`DbError::Conflict`] if any user already has that name).
+    pub fn create_domain(&self, user_id: &str, new: NewDomain) -> Result<Domain, DbError> {
+        let domain = Domain {
+            id: new_id("rd"),
+            user_id: user_id.to_owned(),
+            name: new.name,
+            description: new.description,
+        };
+        self.conn().execute(
+            "INSERT INTO domains (id, user_id, name, description, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                domain.id,
+                domain.user_id,
+                domain.name,
+                domain.description,
+                now_unix() as i64
+            ],
+        )?;
+        Ok(domain)
+    }
+
+    /// The user's domain `id`.
+    pub fn domain(&self, user_id: &str, id: &str) -> Result<Option<Domain>, DbError> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM domains WHERE user_id = ?1 AND id = ?2"),
+                params![user_id, id],
+                from_row,
+            )
+            .optional()?)
+    }
+
+    /// The domain called `name` (any user; names are unique server-wide).
+    pub fn domain_by_name(&self, name: &str) -> Result<Option<Domain>, DbError> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM domains WHERE name = ?1"),
+                params![name],
+                from_row,
+            )
+            .optional()?)
+    }
+
+    /// The user's domains, oldest first.
+    pub fn domains(&self, user_id: &str) -> Result<Vec<Domain>, DbError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM domains WHERE user_id = ?1 ORDER BY rowid"
+        ))?;
+        let rows = stmt.query_map(params![user_id], from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Deletes the user's domain `id` with its endpoints and their numbers. False if absent.
+    pub fn delete_domain(&self, user_id: &str, id: &str) -> Result<bool, DbError> {
+        let n = self.conn().execute(
+            "DELETE FROM domains WHERE user_id = ?1 AND id = ?2",
+            params![user_id, id],
+        )?;
+        Ok(n > 0)
+    }
+}

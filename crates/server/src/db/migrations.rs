@@ -1,0 +1,136 @@
+//! Numbered schema migrations, recorded in `schema_migrations`. Append new ones; never edit
+//! one that has shipped.
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::DbError;
+
+/// `(version, name, SQL)`, in order.
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "initial schema",
+    r#"
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE users (
+    id         TEXT PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    api_token  TEXT NOT NULL UNIQUE,
+    api_secret TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE applications (
+    id                TEXT PRIMARY KEY,
+    user_id           TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name              TEXT NOT NULL,
+    incoming_call_url TEXT,
+    auto_answer       INTEGER NOT NULL,
+    created_at        INTEGER NOT NULL,
+    UNIQUE (user_id, name)
+);
+-- A domain name is part of every SIP host (<name>.<realm>), so it is unique server-wide.
+CREATE TABLE domains (
+    id          TEXT PRIMARY KEY,
+    user_id     TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    description TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+);
+CREATE TABLE endpoints (
+    id             TEXT PRIMARY KEY,
+    user_id        TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    domain_id      TEXT NOT NULL REFERENCES domains(id) ON DELETE CASCADE,
+    application_id TEXT REFERENCES applications(id) ON DELETE SET NULL,
+    name           TEXT NOT NULL,
+    description    TEXT NOT NULL,
+    enabled        INTEGER NOT NULL,
+    password       TEXT,
+    created_at     INTEGER NOT NULL,
+    UNIQUE (domain_id, name)
+);
+CREATE INDEX endpoints_application ON endpoints(application_id);
+CREATE TABLE phone_numbers (
+    id          TEXT PRIMARY KEY,
+    user_id     TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    number      TEXT NOT NULL UNIQUE,
+    endpoint_id TEXT NOT NULL REFERENCES endpoints(id) ON DELETE CASCADE,
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX phone_numbers_endpoint ON phone_numbers(endpoint_id);
+-- Keyed by the token's signed identity (<expiry>:<user>@<host>), not its text: the WebSocket
+-- URL inside a token is unsigned, so two texts can carry the same credential.
+CREATE TABLE revoked_tokens (
+    username TEXT PRIMARY KEY,
+    expires  INTEGER NOT NULL
+);
+CREATE INDEX revoked_tokens_expires ON revoked_tokens(expires);
+"#,
+)];
+
+/// The highest version this build knows.
+pub(super) fn latest_version() -> i64 {
+    MIGRATIONS.last().map(|m| m.0).unwrap_or(0)
+}
+
+/// The version the database is at (0 for a new file).
+pub(super) fn current_version(conn: &Connection) -> Result<i64, DbError> {
+    let version: Option<i64> = conn
+        .query_row("SELECT MAX(version) FROM schema_migrations", [], |row| {
+            row.get(0)
+        })
+        .optional()?
+        .flatten();
+    Ok(version.unwrap_or(0))
+}
+
+/// Applies every migration the database has not seen, each in its own transaction.
+pub(super) fn run(conn: &mut Connection) -> Result<(), DbError> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version    INTEGER PRIMARY KEY,
+            name       TEXT NOT NULL,
+            applied_at INTEGER NOT NULL
+        )",
+    )?;
+    let found = current_version(conn)?;
+    let known = latest_version();
+    if found > known {
+        // An older binary on a newer database could corrupt it; refuse to start instead.
+        return Err(DbError::SchemaTooNew { found, known });
+    }
+    for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > found) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+            params![version, name, super::now_unix() as i64],
+        )?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_once_and_refuses_newer_schema() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        run(&mut conn).unwrap();
+        assert_eq!(current_version(&conn).unwrap(), latest_version());
+        // Running again is a no-op, not a "table exists" error.
+        run(&mut conn).unwrap();
+        conn.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)",
+            [],
+        )
+        .unwrap();
+        assert!(matches!(
+            run(&mut conn),
+            Err(DbError::SchemaTooNew { found: 999, .. })
+        ));
+    }
+}

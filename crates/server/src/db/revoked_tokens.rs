@@ -1,0 +1,67 @@
+//! Revoked tokens, until they expire anyway.
+
+use rusqlite::{params, OptionalExtension};
+
+use super::{DbError, Store};
+
+impl Store {
+    /// Records that the token whose signed identity is `username` (`<expiry>:<user>@<host>`)
+    /// is revoked until `expires`, and forgets revocations that have expired by `now`.
+    pub fn revoke_token(&self, username: &str, expires: u64, now: u64) -> Result<(), DbError> {
+        let conn = self.conn();
+        conn.execute(
+            "INSERT OR IGNORE INTO revoked_tokens (username, expires) VALUES (?1, ?2)",
+            params![username, saturating_i64(expires)],
+        )?;
+        conn.execute(
+            "DELETE FROM revoked_tokens WHERE expires <= ?1",
+            params![saturating_i64(now)],
+        )?;
+        Ok(())
+    }
+
+    /// True if the token with signed identity `username` was revoked.
+    pub fn is_revoked(&self, username: &str) -> Result<bool, DbError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT 1 FROM revoked_tokens WHERE username = ?1",
+                params![username],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
+    /// Forgets revocations of tokens that have expired by `now`; returns how many.
+    pub fn prune_revoked(&self, now: u64) -> Result<usize, DbError> {
+        Ok(self.conn().execute(
+            "DELETE FROM revoked_tokens WHERE expires <= ?1",
+            params![saturating_i64(now)],
+        )?)
+    }
+}
+
+// Token expiries come from parsed input and may exceed SQLite's signed 64-bit integers.
+fn saturating_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn revocations_are_pruned_after_expiry() {
+        let store = Store::open_in_memory().unwrap();
+        store.revoke_token("100:alice@d.test", 100, 50).unwrap();
+        store.revoke_token("200:bob@d.test", 200, 50).unwrap();
+        assert!(store.is_revoked("100:alice@d.test").unwrap());
+        assert!(!store.is_revoked("100:bob@d.test").unwrap());
+        assert_eq!(store.prune_revoked(150).unwrap(), 1);
+        assert!(!store.is_revoked("100:alice@d.test").unwrap());
+        assert!(store.is_revoked("200:bob@d.test").unwrap());
+        store.revoke_token("x", u64::MAX, 0).unwrap();
+        assert!(store.is_revoked("x").unwrap());
+    }
+}

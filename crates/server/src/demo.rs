@@ -1,0 +1,137 @@
+//! Demo mode (`--demo`): a demo user with a domain `demo`, an application, endpoints `alice`
+//! and `bob` with a number each, created idempotently at start; and `GET /demo/token`, which
+//! hands out a token for either endpoint with no credentials so two browser tabs can call each
+//! other with no typing. Outside demo mode that route answers 404.
+
+use axum::extract::{RawQuery, State};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+use crate::app::AppState;
+use crate::db::{
+    DbError, Domain, Endpoint, NewApplication, NewDomain, NewEndpoint, NewPhoneNumber, Store, User,
+};
+use crate::rest::error::ApiError;
+use crate::rest::tokens::{mint_for, DEFAULT_LIFETIME};
+
+/// The demo domain's name.
+pub const DOMAIN: &str = "demo";
+/// The demo endpoints and their numbers (555-01xx numbers are reserved for fiction).
+pub const ENDPOINTS: [(&str, &str); 2] = [("alice", "+15555550100"), ("bob", "+15555550101")];
+
+/// What demo mode created (or found).
+#[derive(Debug, Clone)]
+pub struct DemoInfo {
+    pub user: User,
+    pub domain: Domain,
+    /// `alice` then `bob`.
+    pub endpoints: Vec<Endpoint>,
+}
+
+/// Why the demo could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("the domain name `demo` belongs to another user")]
+    DomainTaken,
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Creates whatever part of the demo is missing; running it again changes nothing.
+pub fn ensure(store: &Store) -> Result<DemoInfo, DemoError> {
+    let user = store.ensure_user("demo", None)?;
+    let domain = match store.domain_by_name(DOMAIN)? {
+        Some(domain) if domain.user_id == user.id => domain,
+        Some(_) => return Err(DemoError::DomainTaken),
+        None => store.create_domain(
+            &user.id,
+            NewDomain {
+                name: DOMAIN.to_owned(),
+                description: "Demo domain (created by --demo)".to_owned(),
+            },
+        )?,
+    };
+    let app = match store.application_by_name(&user.id, "demo")? {
+        Some(app) => app,
+        None => store.create_application(
+            &user.id,
+            NewApplication {
+                name: "demo".to_owned(),
+                incoming_call_url: None,
+                auto_answer: true,
+            },
+        )?,
+    };
+    let mut endpoints = Vec::new();
+    for (name, number) in ENDPOINTS {
+        let endpoint = match store.endpoint_by_name(DOMAIN, name)? {
+            Some(endpoint) => endpoint,
+            None => store.create_endpoint(
+                &user.id,
+                &domain.id,
+                NewEndpoint {
+                    name: name.to_owned(),
+                    description: format!("Demo endpoint {name}"),
+                    application_id: Some(app.id.clone()),
+                    enabled: true,
+                    password: Some(crate::db::new_secret(16)),
+                },
+            )?,
+        };
+        if store.endpoint_by_number(number)?.is_none() {
+            store.create_phone_number(
+                &user.id,
+                NewPhoneNumber {
+                    number: number.to_owned(),
+                    endpoint_id: endpoint.id.clone(),
+                },
+            )?;
+        }
+        endpoints.push(endpoint);
+    }
+    Ok(DemoInfo {
+        user,
+        domain,
+        endpoints,
+    })
+}
+
+/// `GET /demo/token` answer.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoToken {
+    pub token: String,
+    /// Lifetime in seconds.
+    pub expires: u64,
+    pub sip_uri: String,
+}
+
+/// `GET /demo/token?endpoint=alice|bob` (demo mode only).
+pub async fn token(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<DemoToken>, ApiError> {
+    if state.demo.is_none() {
+        return Err(ApiError::not_found("resource"));
+    }
+    let wanted = query
+        .as_deref()
+        .unwrap_or("")
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("endpoint="))
+        .ok_or_else(|| ApiError::bad_request("missing_field", "endpoint: alice or bob"))?;
+    if !ENDPOINTS.iter().any(|(name, _)| *name == wanted) {
+        return Err(ApiError::not_found("demo endpoint"));
+    }
+    // Read it again: it may have been disabled or deleted through the API since start.
+    let endpoint = state
+        .store
+        .endpoint_by_name(DOMAIN, wanted)?
+        .ok_or_else(|| ApiError::not_found("demo endpoint"))?;
+    let token = mint_for(&state, &endpoint, DEFAULT_LIFETIME);
+    Ok(Json(DemoToken {
+        token: token.as_str().to_owned(),
+        expires: DEFAULT_LIFETIME,
+        sip_uri: format!("{}@{}", token.user, token.host),
+    }))
+}

@@ -1,0 +1,172 @@
+//! `/v1/users/{userId}/domains/{domainId}/endpoints`: the SIP identities clients log in as.
+
+use axum::extract::State;
+use axum::response::Response;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+use super::body::JsonBody;
+use super::error::ApiError;
+use super::{created, deleted, validate, ApiPath};
+use crate::app::AppState;
+use crate::auth_basic::AuthUser;
+use crate::db::{Endpoint, NewEndpoint};
+use crate::store_directory::StoreDirectory;
+
+/// `POST` body.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateEndpoint {
+    name: String,
+    #[serde(default)]
+    description: Option<String>,
+    /// Optional; if given it must equal the path's domain.
+    #[serde(default)]
+    domain_id: Option<String>,
+    #[serde(default)]
+    application_id: Option<String>,
+    #[serde(default = "default_enabled")]
+    enabled: bool,
+    #[serde(default)]
+    credentials: Option<CreateCredentials>,
+}
+
+fn default_enabled() -> bool {
+    true
+}
+
+/// `credentials` in a `POST` body.
+#[derive(Debug, Deserialize)]
+pub struct CreateCredentials {
+    #[serde(default)]
+    password: Option<String>,
+}
+
+/// An endpoint as JSON. The password is never returned.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EndpointJson {
+    id: String,
+    name: String,
+    description: String,
+    domain_id: String,
+    application_id: Option<String>,
+    enabled: bool,
+    sip_uri: String,
+    credentials: CredentialsJson,
+}
+
+/// `credentials` in an answer: where and as whom to authenticate, not the secret.
+#[derive(Debug, Serialize)]
+pub struct CredentialsJson {
+    realm: String,
+    username: String,
+}
+
+impl EndpointJson {
+    /// The JSON of `endpoint`, with its SIP URI under the directory's realm.
+    pub fn new(endpoint: Endpoint, directory: &StoreDirectory) -> Self {
+        let host = directory.host_of(&endpoint.domain_name);
+        EndpointJson {
+            sip_uri: format!("{}@{host}", endpoint.name),
+            credentials: CredentialsJson {
+                realm: host,
+                username: endpoint.name.clone(),
+            },
+            id: endpoint.id,
+            name: endpoint.name,
+            description: endpoint.description,
+            domain_id: endpoint.domain_id,
+            application_id: endpoint.application_id,
+            enabled: endpoint.enabled,
+        }
+    }
+}
+
+/// `POST /v1/users/{userId}/domains/{domainId}/endpoints`.
+pub async fn create(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    ApiPath((_, domain_id)): ApiPath<(String, String)>,
+    JsonBody(body): JsonBody<CreateEndpoint>,
+) -> Result<Response, ApiError> {
+    let domain = state
+        .store
+        .domain(&user.id, &domain_id)?
+        .ok_or_else(|| ApiError::not_found("domain"))?;
+    if body.domain_id.as_deref().is_some_and(|d| d != domain.id) {
+        return Err(ApiError::invalid_field(
+            "domainId",
+            "must be the domain in the path",
+        ));
+    }
+    let application_id = match body.application_id.filter(|a| !a.is_empty()) {
+        Some(id) => Some(
+            state
+                .store
+                .application(&user.id, &id)?
+                .ok_or_else(|| ApiError::not_found("application"))?
+                .id,
+        ),
+        None => None,
+    };
+    let new = NewEndpoint {
+        name: validate::endpoint_name(&body.name)?,
+        description: validate::description(body.description)?,
+        application_id,
+        enabled: body.enabled,
+        password: validate::password(body.credentials.and_then(|c| c.password))?,
+    };
+    let endpoint = state.store.create_endpoint(&user.id, &domain.id, new)?;
+    let location = format!(
+        "/v1/users/{}/domains/{}/endpoints/{}",
+        user.id, domain.id, endpoint.id
+    );
+    Ok(created(
+        location,
+        EndpointJson::new(endpoint, &state.directory),
+    ))
+}
+
+/// `GET /v1/users/{userId}/domains/{domainId}/endpoints`.
+pub async fn list(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    ApiPath((_, domain_id)): ApiPath<(String, String)>,
+) -> Result<Json<Vec<EndpointJson>>, ApiError> {
+    if state.store.domain(&user.id, &domain_id)?.is_none() {
+        return Err(ApiError::not_found("domain"));
+    }
+    let endpoints = state.store.endpoints(&user.id, &domain_id)?;
+    Ok(Json(
+        endpoints
+            .into_iter()
+            .map(|e| EndpointJson::new(e, &state.directory))
+            .collect(),
+    ))
+}
+
+/// `GET /v1/users/{userId}/domains/{domainId}/endpoints/{endpointId}`.
+pub async fn get(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    ApiPath((_, domain_id, id)): ApiPath<(String, String, String)>,
+) -> Result<Json<EndpointJson>, ApiError> {
+    let endpoint = state
+        .store
+        .endpoint(&user.id, &domain_id, &id)?
+        .ok_or_else(|| ApiError::not_found("endpoint"))?;
+    Ok(Json(EndpointJson::new(endpoint, &state.directory)))
+}
+
+/// `DELETE /v1/users/{userId}/domains/{domainId}/endpoints/{endpointId}`, with its numbers.
+pub async fn remove(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    ApiPath((_, domain_id, id)): ApiPath<(String, String, String)>,
+) -> Result<Response, ApiError> {
+    if !state.store.delete_endpoint(&user.id, &domain_id, &id)? {
+        return Err(ApiError::not_found("endpoint"));
+    }
+    Ok(deleted())
+}

@@ -1,0 +1,112 @@
+//! `/v1/users/{userId}/domains/{domainId}/endpoints/{endpointId}/tokens`: login tokens.
+//!
+//! A token is stateless (see `bwclient_sip::token`); revoking one records its signed identity
+//! until it would have expired anyway.
+
+use axum::extract::State;
+use axum::response::Response;
+use bwclient_sip::token::{Token, TokenError};
+use serde::{Deserialize, Serialize};
+
+use super::body::OptionalJsonBody;
+use super::error::ApiError;
+use super::{created, deleted, ApiPath};
+use crate::app::AppState;
+use crate::auth_basic::AuthUser;
+use crate::db::{now_unix, Endpoint};
+use crate::directory::Directory;
+
+/// Lifetime when the body gives none (a day, as in the original product's examples).
+pub const DEFAULT_LIFETIME: u64 = 86_400;
+/// Longest lifetime a client may ask for (30 days).
+pub const MAX_LIFETIME: u64 = 30 * 86_400;
+
+/// `POST` body (optional).
+#[derive(Debug, Default, Deserialize)]
+pub struct CreateToken {
+    /// Lifetime in seconds.
+    #[serde(default)]
+    expires: Option<u64>,
+}
+
+/// The minted token: `{"expires": <seconds>, "token": "…"}`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct TokenJson {
+    pub expires: u64,
+    pub token: String,
+}
+
+/// Mints a token for `endpoint`, valid `lifetime` seconds from now.
+pub fn mint_for(state: &AppState, endpoint: &Endpoint, lifetime: u64) -> Token {
+    let host = state.directory.host_of(&endpoint.domain_name);
+    Token::mint(
+        &state.directory.token_secret(),
+        now_unix().saturating_add(lifetime),
+        &endpoint.name,
+        &host,
+        &state.ws_url,
+    )
+}
+
+/// `POST …/endpoints/{endpointId}/tokens` → `201` with `Location: …/tokens/{token}`.
+pub async fn create(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    ApiPath((_, domain_id, endpoint_id)): ApiPath<(String, String, String)>,
+    OptionalJsonBody(body): OptionalJsonBody<CreateToken>,
+) -> Result<Response, ApiError> {
+    let endpoint = state
+        .store
+        .endpoint(&user.id, &domain_id, &endpoint_id)?
+        .ok_or_else(|| ApiError::not_found("endpoint"))?;
+    let lifetime = body.unwrap_or_default().expires.unwrap_or(DEFAULT_LIFETIME);
+    if !(1..=MAX_LIFETIME).contains(&lifetime) {
+        return Err(ApiError::invalid_field(
+            "expires",
+            "seconds, from 1 to 2592000 (30 days)",
+        ));
+    }
+    let token = mint_for(&state, &endpoint, lifetime);
+    let location = format!(
+        "/v1/users/{}/domains/{}/endpoints/{}/tokens/{}",
+        user.id,
+        domain_id,
+        endpoint_id,
+        token.as_str()
+    );
+    Ok(created(
+        location,
+        TokenJson {
+            expires: lifetime,
+            token: token.as_str().to_owned(),
+        },
+    ))
+}
+
+/// `DELETE …/endpoints/{endpointId}/tokens/{token}`: revokes a token this server minted for
+/// this endpoint (404 for anything else). Revoking twice, or an expired token, is fine.
+pub async fn revoke(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    ApiPath((_, domain_id, endpoint_id, raw)): ApiPath<(String, String, String, String)>,
+) -> Result<Response, ApiError> {
+    let endpoint = state
+        .store
+        .endpoint(&user.id, &domain_id, &endpoint_id)?
+        .ok_or_else(|| ApiError::not_found("endpoint"))?;
+    let not_found = || ApiError::not_found("token");
+    let token = Token::parse(&raw).map_err(|_| not_found())?;
+    // Expiry does not matter here, only that we signed it: check as of the Unix epoch.
+    match token.verify(&state.directory.token_secret(), 0) {
+        Ok(()) | Err(TokenError::Expired) => {}
+        Err(_) => return Err(not_found()),
+    }
+    let host = state.directory.host_of(&endpoint.domain_name);
+    if token.user != endpoint.name || !token.host.eq_ignore_ascii_case(&host) {
+        return Err(not_found());
+    }
+    state
+        .store
+        .revoke_token(&token.digest_username(), token.expires, now_unix())?;
+    Ok(deleted())
+}

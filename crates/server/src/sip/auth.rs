@@ -1,0 +1,181 @@
+//! Authenticating a request to the registrar or the proxy.
+//!
+//! Accepted credentials, in this order:
+//! 1. `X-Callsign-Token: <token>` (the original product's header);
+//! 2. `Authorization: Bearer <token>` or `Proxy-Authorization: Bearer <token>` (RFC 8898);
+//! 3. HTTP Digest (RFC 3261 §22, RFC 7616, RFC 8760; MD5 or SHA-256, `qop=auth`) whose realm
+//!    is the claimed identity's domain, with either the endpoint's password (username `user` or
+//!    `user@host`) or a token credential in the `auth_ephemeral` form (username
+//!    `<expiry>:<user>@<host>`, password `base64(HMAC-SHA1(secret, username))`).
+//!
+//! With none of these the request is challenged: `401` + `WWW-Authenticate` for REGISTER
+//! (RFC 3261 §22.2), `407` + `Proxy-Authenticate` for what the proxy forwards (§22.3), one
+//! challenge per algorithm. Presented-but-wrong credentials get `403` with a reason phrase.
+//! The authenticated identity must be the claimed one (To of a REGISTER, From of anything
+//! else): a credential of one endpoint never acts for another.
+
+use super::digest::{DigestCredentials, ShapeError, OFFERED};
+use super::nonce::NonceError;
+use super::reply::reply;
+use super::service::{now_unix, SipService};
+use super::refusal::{is_ephemeral_username, Refusal};
+use crate::directory::EndpointRecord;
+use crate::token_auth::{check_digest_username, check_token_for};
+use bwclient_sip::header::typed::{
+    Authorization, Challenge, Credentials, ProxyAuthenticate, ProxyAuthorization,
+    WwwAuthenticate,
+};
+use bwclient_sip::{HeaderName, Request, Response, TypedHeader};
+
+/// Which side asks: decides 401 vs 407 and the header names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Asker {
+    Registrar,
+    Proxy,
+}
+
+/// The result of authenticating one request.
+pub enum AuthOutcome {
+    /// The caller is this enabled endpoint.
+    Ok(EndpointRecord),
+    /// Answer with this (a challenge or a `403`).
+    Reject(Box<Response>),
+}
+
+/// The identity a request claims: `user@host` of its To (REGISTER) or From.
+pub struct Claimed<'a> {
+    pub user: &'a str,
+    pub host: &'a str,
+}
+
+impl SipService {
+    /// Authenticates `req` for the identity it claims (see the module docs).
+    pub(super) fn authenticate(
+        &self,
+        req: &Request,
+        claimed: &Claimed<'_>,
+        asker: Asker,
+    ) -> AuthOutcome {
+        let now = now_unix();
+        let refuse = |r: Refusal| AuthOutcome::Reject(Box::new(reply(req, 403, r.reason())));
+        let by_token = |raw: &str| match check_token_for(
+            self.dir.as_ref(),
+            raw,
+            claimed.user,
+            claimed.host,
+            now,
+        ) {
+            Ok(rec) => AuthOutcome::Ok(rec),
+            Err(e) => refuse(Refusal::from(e)),
+        };
+        if let Some(raw) = req.headers.get(&HeaderName::X_CALLSIGN_TOKEN) {
+            return by_token(raw);
+        }
+        let creds = credentials(req);
+        if let Some(token) = creds.iter().find_map(bearer) {
+            return by_token(token);
+        }
+        let digest = creds
+            .iter()
+            .filter_map(DigestCredentials::from_credentials)
+            .find(|d| match d {
+                Ok(d) => d.realm.eq_ignore_ascii_case(claimed.host),
+                Err(_) => true,
+            });
+        let d = match digest {
+            None => return AuthOutcome::Reject(Box::new(self.challenge(req, claimed, asker, false))),
+            Some(Err(ShapeError::Missing | ShapeError::Unsupported)) => {
+                return refuse(Refusal::Unsupported)
+            }
+            Some(Ok(d)) => d,
+        };
+        match self.nonces.check(d.nonce, claimed.host, now) {
+            Ok(()) => {}
+            // A nonce of ours that is too old, or one from before a restart (other key): the
+            // client just has to answer a fresh challenge (RFC 7616 §3.3 `stale`).
+            Err(NonceError::Stale | NonceError::Invalid) => {
+                return AuthOutcome::Reject(Box::new(self.challenge(req, claimed, asker, true)))
+            }
+        }
+        let (endpoint, password) = if is_ephemeral_username(d.username) {
+            match check_digest_username(self.dir.as_ref(), d.username, now) {
+                Ok(found) => found,
+                Err(e) => return refuse(Refusal::from(e)),
+            }
+        } else {
+            let (user, host) = d.username.rsplit_once('@').unwrap_or((d.username, d.realm));
+            let Some(rec) = self.dir.endpoint_by_aor(user, host) else {
+                return refuse(Refusal::UnknownEndpoint);
+            };
+            let Some(password) = rec.password.clone() else {
+                return refuse(Refusal::BadPassword);
+            };
+            (rec, password)
+        };
+        if !d.verify(req.method.as_str(), &password) {
+            return refuse(Refusal::BadPassword);
+        }
+        if endpoint.user != claimed.user || !endpoint.host.eq_ignore_ascii_case(claimed.host) {
+            return refuse(Refusal::WrongIdentity);
+        }
+        if !endpoint.enabled {
+            return refuse(Refusal::Disabled);
+        }
+        AuthOutcome::Ok(endpoint)
+    }
+
+    /// `401`/`407` with one digest challenge per offered algorithm, realm = the claimed
+    /// domain, a fresh stateless nonce, `qop="auth"` (RFC 3261 §22.1, RFC 8760 §2.4).
+    fn challenge(&self, req: &Request, claimed: &Claimed<'_>, asker: Asker, stale: bool) -> Response {
+        let nonce = self.nonces.issue(claimed.host, now_unix());
+        let mut resp = match asker {
+            Asker::Registrar => reply(req, 401, "Unauthorized"),
+            Asker::Proxy => reply(req, 407, "Proxy Authentication Required"),
+        };
+        for alg in OFFERED {
+            let mut params = vec![
+                ("realm".to_owned(), claimed.host.to_owned()),
+                ("nonce".to_owned(), nonce.clone()),
+                ("qop".to_owned(), "auth".to_owned()),
+                ("algorithm".to_owned(), alg.as_str().to_owned()),
+            ];
+            if stale {
+                params.push(("stale".to_owned(), "true".to_owned()));
+            }
+            let challenge = Challenge {
+                scheme: "Digest".to_owned(),
+                params,
+            };
+            match asker {
+                Asker::Registrar => resp.headers.push_typed(&WwwAuthenticate(challenge)),
+                Asker::Proxy => resp.headers.push_typed(&ProxyAuthenticate(challenge)),
+            }
+        }
+        resp
+    }
+}
+
+/// Every parsable `Authorization` and `Proxy-Authorization` value of the request.
+fn credentials(req: &Request) -> Vec<Credentials> {
+    let mut out = Vec::new();
+    for v in req.headers.get_all(&HeaderName::AUTHORIZATION) {
+        if let Ok(a) = Authorization::parse(v) {
+            out.push(a.0);
+        }
+    }
+    for v in req.headers.get_all(&HeaderName::PROXY_AUTHORIZATION) {
+        if let Ok(a) = ProxyAuthorization::parse(v) {
+            out.push(a.0);
+        }
+    }
+    out
+}
+
+/// The token of `Bearer` credentials (RFC 8898 §2.3).
+fn bearer(c: &Credentials) -> Option<&str> {
+    if c.scheme.eq_ignore_ascii_case("Bearer") {
+        c.token.as_deref()
+    } else {
+        None
+    }
+}

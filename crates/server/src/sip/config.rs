@@ -1,0 +1,65 @@
+//! Limits and timers of the SIP-over-WebSocket side. Realm-independent: who the endpoints are
+//! comes from the [`Directory`](crate::directory::Directory), not from here.
+
+use std::time::Duration;
+
+/// Limits, registrar bounds and timers. `Default` gives values fit for the demo and the tests.
+#[derive(Debug, Clone)]
+pub struct SipConfig {
+    /// Largest SIP message accepted in one WebSocket frame. A bigger message gets
+    /// `513 Message Too Large` when it can be answered, else it is dropped (RFC 3261 §21.5.9);
+    /// the connection stays up.
+    pub max_message_bytes: usize,
+    /// Frames bigger than this close the connection at the WebSocket layer (a client that sends
+    /// megabytes is not a SIP client). Must be at least `max_message_bytes`.
+    pub max_frame_bytes: usize,
+    /// WebSocket connections held at once; the upgrade of one more is refused with HTTP 503.
+    pub max_connections: usize,
+    /// Sustained SIP messages per second allowed on one connection (token bucket rate).
+    pub rate_per_sec: u32,
+    /// Burst of messages allowed on one connection above the sustained rate (bucket size).
+    pub rate_burst: u32,
+    /// Registrar: shortest registration accepted; shorter ones get `423 Interval Too Brief`
+    /// with this as `Min-Expires` (RFC 3261 §10.3 step 7).
+    pub min_expires: u32,
+    /// Registrar: longer registrations are shortened to this (RFC 3261 §10.3 step 7).
+    pub max_expires: u32,
+    /// Registrar: used when the REGISTER names no expiry (RFC 3261 §10.2.1.1).
+    pub default_expires: u32,
+    /// Lifetime of a digest nonce; an older one gets a new challenge with `stale=true`
+    /// (RFC 7616 §3.3).
+    pub nonce_ttl: Duration,
+    /// Timer C: a forked INVITE branch with no final response after this long is cancelled
+    /// (RFC 3261 §16.6 step 11, §16.8; "greater than 3 minutes").
+    pub timer_c: Duration,
+    /// WebSocket Ping sent after this long without traffic from the client (RFC 6455 §5.5.2).
+    pub ping_interval: Duration,
+    /// The connection is closed when nothing at all (not even a Pong) came for this long.
+    pub idle_timeout: Duration,
+    /// Frames queued for one connection before further ones are dropped (a stuck reader must
+    /// not grow the server's memory).
+    pub send_queue: usize,
+    /// Host written in the server's `Via` and `Record-Route` headers.
+    pub host: String,
+}
+
+impl Default for SipConfig {
+    fn default() -> Self {
+        SipConfig {
+            max_message_bytes: 64 * 1024,
+            max_frame_bytes: 256 * 1024,
+            max_connections: 20_000,
+            rate_per_sec: 50,
+            rate_burst: 200,
+            min_expires: 60,
+            max_expires: 3600,
+            default_expires: 600,
+            nonce_ttl: Duration::from_secs(300),
+            timer_c: Duration::from_secs(181),
+            ping_interval: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(75),
+            send_queue: 256,
+            host: "bwclient.invalid".to_owned(),
+        }
+    }
+}

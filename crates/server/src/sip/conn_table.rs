@@ -1,0 +1,64 @@
+//! The table of live WebSocket connections: a connection id names a flow (RFC 5626 §3.1, the
+//! "flow" a registration and a dialog are bound to), and sending to it queues a frame for that
+//! connection's task.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use tokio::sync::mpsc;
+
+/// One WebSocket connection (one flow). Never reused within a process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConnId(pub u64);
+
+impl fmt::Display for ConnId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// Live connections and the queues feeding their writer.
+#[derive(Default)]
+pub struct ConnTable {
+    next: AtomicU64,
+    senders: Mutex<HashMap<ConnId, mpsc::Sender<String>>>,
+}
+
+impl ConnTable {
+    /// Adds a connection whose task reads frames from `tx`'s receiver.
+    pub fn insert(&self, tx: mpsc::Sender<String>) -> ConnId {
+        let id = ConnId(self.next.fetch_add(1, Ordering::Relaxed) + 1);
+        lock(&self.senders).insert(id, tx);
+        id
+    }
+
+    pub fn remove(&self, id: ConnId) {
+        lock(&self.senders).remove(&id);
+    }
+
+    pub fn contains(&self, id: ConnId) -> bool {
+        lock(&self.senders).contains_key(&id)
+    }
+
+    /// Queues one text frame for `id`. `false` if the connection is gone or its queue is full
+    /// (a reader that does not keep up loses frames rather than growing the server's memory).
+    pub fn send(&self, id: ConnId, frame: String) -> bool {
+        let tx = match lock(&self.senders).get(&id) {
+            Some(tx) => tx.clone(),
+            None => return false,
+        };
+        match tx.try_send(frame) {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::warn!(conn = %id, "sip: frame dropped: {e}");
+                false
+            }
+        }
+    }
+}
+
+/// Locks a mutex, recovering the data if a panicking thread poisoned it (state stays usable).
+pub fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}

@@ -1,0 +1,146 @@
+//! Verifying a digest `response` on the server (RFC 7616 §3.4.1, RFC 8760 for SIP, RFC 2617
+//! §3.2.2.1 without qop). The response itself is computed by the shared pure function
+//! [`bwclient_sip::auth::digest::compute`] (RustCrypto `md-5`/`sha2`); this file adds what a
+//! server needs: reading the credential parameters and a constant-time comparison.
+
+use bwclient_sip::auth::digest::{compute, Algorithm, DigestInput};
+use bwclient_sip::header::typed::Credentials;
+use subtle::ConstantTimeEq;
+
+/// Algorithms the server offers, strongest first (RFC 8760 §2.4: a server offering several
+/// sends one challenge per algorithm, in order of preference).
+pub const OFFERED: [Algorithm; 2] = [Algorithm::Sha256, Algorithm::Md5];
+
+/// The digest parameters of one `Authorization`/`Proxy-Authorization`, checked for shape.
+#[derive(Debug, Clone)]
+pub struct DigestCredentials<'a> {
+    pub algorithm: Algorithm,
+    pub username: &'a str,
+    pub realm: &'a str,
+    pub nonce: &'a str,
+    pub uri: &'a str,
+    pub response: &'a str,
+    /// `Some((nc, cnonce))` with `qop=auth`; `None` for the RFC 2069 form.
+    pub qop_auth: Option<(u32, &'a str)>,
+}
+
+/// Why digest parameters cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShapeError {
+    /// A mandatory parameter is missing (RFC 7616 §3.4).
+    Missing,
+    /// An algorithm or qop the server did not offer (e.g. `auth-int`, `-sess`).
+    Unsupported,
+}
+
+impl<'a> DigestCredentials<'a> {
+    /// Reads digest parameters; `None` if these are not `Digest` credentials at all.
+    pub fn from_credentials(c: &'a Credentials) -> Option<Result<Self, ShapeError>> {
+        if !c.scheme.eq_ignore_ascii_case("Digest") {
+            return None;
+        }
+        Some(Self::read(c))
+    }
+
+    fn read(c: &'a Credentials) -> Result<Self, ShapeError> {
+        let need = |name: &str| c.param(name).ok_or(ShapeError::Missing);
+        let algorithm = match c.param("algorithm") {
+            None => Algorithm::Md5,
+            Some(a) => Algorithm::parse(a).ok_or(ShapeError::Unsupported)?,
+        };
+        if !OFFERED.contains(&algorithm) {
+            return Err(ShapeError::Unsupported);
+        }
+        let qop_auth = match c.param("qop") {
+            None => None,
+            Some(q) if q.eq_ignore_ascii_case("auth") => {
+                let nc = u32::from_str_radix(need("nc")?, 16).map_err(|_| ShapeError::Missing)?;
+                Some((nc, need("cnonce")?))
+            }
+            Some(_) => return Err(ShapeError::Unsupported),
+        };
+        Ok(DigestCredentials {
+            algorithm,
+            username: need("username")?,
+            realm: need("realm")?,
+            nonce: need("nonce")?,
+            uri: need("uri")?,
+            response: need("response")?,
+            qop_auth,
+        })
+    }
+
+    /// True if `response` is right for `password` and `method`; compared in constant time.
+    pub fn verify(&self, method: &str, password: &str) -> bool {
+        let (nc, cnonce) = self.qop_auth.unwrap_or((0, ""));
+        let expected = compute(&DigestInput {
+            algorithm: self.algorithm,
+            username: self.username,
+            realm: self.realm,
+            password,
+            method,
+            uri: self.uri,
+            nonce: self.nonce,
+            cnonce,
+            nc,
+            qop_auth: self.qop_auth.is_some(),
+        });
+        let given = self.response.to_ascii_lowercase();
+        expected.len() == given.len() && bool::from(expected.as_bytes().ct_eq(given.as_bytes()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bwclient_sip::header::typed::Authorization;
+    use bwclient_sip::TypedHeader;
+
+    fn creds(value: &str) -> Credentials {
+        match Authorization::parse(value) {
+            Ok(a) => a.0,
+            Err(e) => panic!("{value}: {e}"),
+        }
+    }
+
+    #[test]
+    fn rfc7616_example_verifies_with_sha256() {
+        // RFC 7616 §3.9.1 with SHA-256.
+        let c = creds(
+            "Digest username=\"Mufasa\", realm=\"http-auth@example.org\", uri=\"/dir/index.html\", \
+             algorithm=SHA-256, nonce=\"7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v\", nc=00000001, \
+             cnonce=\"f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ\", qop=auth, \
+             response=\"753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1\"",
+        );
+        let d = DigestCredentials::from_credentials(&c).and_then(Result::ok);
+        let d = d.expect("digest credentials");
+        assert!(d.verify("GET", "Circle of Life"));
+        assert!(!d.verify("GET", "circle of life"));
+        assert!(!d.verify("POST", "Circle of Life"));
+    }
+
+    #[test]
+    fn shapes() {
+        let bearer = creds("Bearer abc.def");
+        assert!(DigestCredentials::from_credentials(&bearer).is_none());
+        let no_resp = creds("Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"sip:r\"");
+        assert!(matches!(
+            DigestCredentials::from_credentials(&no_resp),
+            Some(Err(ShapeError::Missing))
+        ));
+        let sess = creds(
+            "Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"sip:r\", response=\"x\", algorithm=MD5-sess",
+        );
+        assert!(matches!(
+            DigestCredentials::from_credentials(&sess),
+            Some(Err(ShapeError::Unsupported))
+        ));
+        let int = creds(
+            "Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"sip:r\", response=\"x\", qop=auth-int, nc=00000001, cnonce=\"c\"",
+        );
+        assert!(matches!(
+            DigestCredentials::from_credentials(&int),
+            Some(Err(ShapeError::Unsupported))
+        ));
+    }
+}

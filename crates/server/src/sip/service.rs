@@ -1,0 +1,124 @@
+//! [`SipService`]: the shared state of the registrar and proxy, and the few entry points the
+//! connection tasks and the rest of the server use.
+
+use super::config::SipConfig;
+use super::conn_table::{lock, ConnId, ConnTable};
+use super::flow_token::FlowKey;
+use super::location::{aor_key, Location};
+use super::nonce::NonceKey;
+use super::txn::ProxyState;
+use crate::directory::Directory;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+/// The SIP registrar and stateful proxy. One per server; shared by every WebSocket task.
+pub struct SipService {
+    pub(super) dir: Arc<dyn Directory>,
+    pub(super) config: SipConfig,
+    pub(super) conns: ConnTable,
+    pub(super) location: Mutex<Location>,
+    pub(super) proxy: Mutex<ProxyState>,
+    pub(super) nonces: NonceKey,
+    pub(super) flows: FlowKey,
+    /// Connections admitted (upgrades accepted), for `max_connections`.
+    slots: AtomicUsize,
+    sweeper_started: AtomicBool,
+}
+
+impl SipService {
+    pub fn new(directory: Arc<dyn Directory>, config: SipConfig) -> Arc<SipService> {
+        use rand::RngCore;
+        let mut nonce_key = [0u8; 32];
+        let mut flow_key = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut nonce_key);
+        rand::rngs::OsRng.fill_bytes(&mut flow_key);
+        Arc::new(SipService {
+            dir: directory,
+            nonces: NonceKey::new(nonce_key, config.nonce_ttl),
+            flows: FlowKey::new(flow_key),
+            config,
+            conns: ConnTable::default(),
+            location: Mutex::new(Location::default()),
+            proxy: Mutex::new(ProxyState::default()),
+            slots: AtomicUsize::new(0),
+            sweeper_started: AtomicBool::new(false),
+        })
+    }
+
+    pub fn config(&self) -> &SipConfig {
+        &self.config
+    }
+
+    /// Live registered contacts of an address-of-record, written `user@host` or
+    /// `sip:user@host`.
+    pub fn registered_contacts(&self, aor: &str) -> usize {
+        let aor = aor
+            .strip_prefix("sips:")
+            .or_else(|| aor.strip_prefix("sip:"))
+            .unwrap_or(aor);
+        let Some((user, host)) = aor.rsplit_once('@') else {
+            return 0;
+        };
+        lock(&self.location).count(&aor_key(user, host), Instant::now())
+    }
+
+    /// Addresses-of-record with at least one binding.
+    pub fn registered_aors(&self) -> usize {
+        lock(&self.location).aor_count()
+    }
+
+    /// Open SIP WebSocket connections.
+    pub fn connection_count(&self) -> usize {
+        self.slots.load(Ordering::Relaxed)
+    }
+
+    /// Calls being set up or in progress that the proxy tracks (for stats and tests).
+    pub fn active_calls(&self) -> usize {
+        lock(&self.proxy).call_count()
+    }
+
+    /// Takes a connection slot, or `None` at `max_connections`.
+    pub(super) fn reserve_slot(self: &Arc<Self>) -> Option<ConnSlot> {
+        let before = self.slots.fetch_add(1, Ordering::AcqRel);
+        if before >= self.config.max_connections {
+            self.slots.fetch_sub(1, Ordering::AcqRel);
+            return None;
+        }
+        Some(ConnSlot {
+            service: Arc::clone(self),
+        })
+    }
+
+    /// Starts the periodic sweep (binding expiry, Timer C, transaction clean-up) once, from
+    /// inside the runtime.
+    pub(super) fn ensure_sweeper(self: &Arc<Self>) {
+        if !self.sweeper_started.swap(true, Ordering::AcqRel) {
+            super::sweep::spawn(Arc::downgrade(self));
+        }
+    }
+
+    /// Queues a frame for a connection; `false` if it is gone or saturated.
+    pub(super) fn send(&self, conn: ConnId, frame: String) -> bool {
+        self.conns.send(conn, frame)
+    }
+}
+
+/// A held connection slot; dropping it frees the slot.
+pub struct ConnSlot {
+    service: Arc<SipService>,
+}
+
+impl Drop for ConnSlot {
+    fn drop(&mut self) {
+        self.service.slots.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// Wall-clock seconds for token and nonce expiry (tokens carry Unix times).
+pub fn now_unix() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}

@@ -1,0 +1,104 @@
+//! [`StoreDirectory`]: the [`Directory`] the SIP side uses, backed by the SQLite [`Store`].
+
+use bwclient_sip::token::Token;
+
+use crate::callbacks::Callbacks;
+use crate::db::{Endpoint, Store};
+use crate::directory::{CallEvent, Directory, EndpointRecord};
+
+/// Endpoint lookups, revocations, the token secret and call events, over the server's storage.
+#[derive(Debug, Clone)]
+pub struct StoreDirectory {
+    store: Store,
+    /// Lower-case SIP realm; every endpoint host is `<domain name>.<realm>`.
+    realm: String,
+    secret: Vec<u8>,
+    callbacks: Callbacks,
+}
+
+impl StoreDirectory {
+    /// A directory over `store` for hosts under `realm`, signing tokens with `secret`.
+    pub fn new(store: Store, realm: &str, secret: Vec<u8>, callbacks: Callbacks) -> Self {
+        StoreDirectory {
+            store,
+            realm: realm.to_ascii_lowercase(),
+            secret,
+            callbacks,
+        }
+    }
+
+    /// The SIP realm.
+    pub fn realm(&self) -> &str {
+        &self.realm
+    }
+
+    /// The SIP host of endpoints in the domain called `domain_name`.
+    pub fn host_of(&self, domain_name: &str) -> String {
+        format!("{domain_name}.{}", self.realm)
+    }
+
+    /// What the SIP side sees of a stored endpoint.
+    pub fn record(&self, endpoint: &Endpoint) -> EndpointRecord {
+        EndpointRecord {
+            id: endpoint.id.clone(),
+            user_id: endpoint.user_id.clone(),
+            domain_id: endpoint.domain_id.clone(),
+            user: endpoint.name.clone(),
+            host: self.host_of(&endpoint.domain_name),
+            enabled: endpoint.enabled,
+            password: endpoint.password.clone(),
+            application_id: endpoint.application_id.clone(),
+            callback_url: endpoint.callback_url.clone(),
+        }
+    }
+
+    /// The domain name of a SIP host under this realm (`demo.bwclient.test` → `demo`).
+    fn domain_of<'h>(&self, host: &'h str) -> Option<&'h str> {
+        let cut = host.len().checked_sub(self.realm.len() + 1)?;
+        let (domain, suffix) = (host.get(..cut)?, host.get(cut..)?);
+        let realm = suffix.strip_prefix('.')?;
+        (realm.eq_ignore_ascii_case(&self.realm) && !domain.is_empty()).then_some(domain)
+    }
+}
+
+impl Directory for StoreDirectory {
+    fn endpoint_by_aor(&self, user: &str, host: &str) -> Option<EndpointRecord> {
+        let domain = self.domain_of(host)?;
+        match self.store.endpoint_by_name(domain, user) {
+            Ok(found) => found.map(|e| self.record(&e)),
+            Err(err) => {
+                tracing::error!(error = %err, "endpoint lookup failed");
+                None
+            }
+        }
+    }
+
+    fn endpoint_by_number(&self, e164: &str) -> Option<EndpointRecord> {
+        match self.store.endpoint_by_number(e164) {
+            Ok(found) => found.map(|e| self.record(&e)),
+            Err(err) => {
+                tracing::error!(error = %err, "number lookup failed");
+                None
+            }
+        }
+    }
+
+    /// Accepts a token string or its digest username: revocation is keyed by the signed
+    /// identity `<expiry>:<user>@<host>`, because the token's WebSocket URL is not signed.
+    fn is_token_revoked(&self, token: &str) -> bool {
+        let key = match Token::parse(token) {
+            Ok(parsed) => parsed.digest_username(),
+            Err(_) => token.to_owned(),
+        };
+        // Fail closed: if storage cannot answer, treat the token as revoked.
+        self.store.is_revoked(&key).unwrap_or(true)
+    }
+
+    fn token_secret(&self) -> Vec<u8> {
+        self.secret.clone()
+    }
+
+    fn call_event(&self, event: CallEvent) {
+        self.callbacks.queue(event);
+    }
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Starts or stops Kamailio with the BWClient profile, in the foreground process model (-DD) so
+# its logs are kept, tracked by pid file. Used by the tests and by people trying the profile.
+#
+#   deploy/kamailio/run.sh start RUN_DIR [WS_PORT]   secret from $BWCLIENT_TOKEN_SECRET
+#   deploy/kamailio/run.sh stop RUN_DIR
+#
+# RUN_DIR receives kamailio.cfg, secret.cfg (mode 600), the pid files and kamailio.log.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+cmd="${1:?start|stop}"; run="${2:?RUN_DIR}"
+mkdir -p "$run"; run="$(cd "$run" && pwd)"
+
+case "$cmd" in
+start)
+  port="${3:-5066}"
+  secret="${BWCLIENT_TOKEN_SECRET:?set BWCLIENT_TOKEN_SECRET to the server token secret}"
+  case "$secret" in *'"'*|*'\'*) echo "secret must not contain quotes or backslashes" >&2; exit 2;; esac
+  cp "$here/kamailio.cfg" "$run/kamailio.cfg"
+  umask 077
+  printf 'modparam("auth_ephemeral", "secret", "%s")\n' "$secret" > "$run/secret.cfg"
+  kamailio -c -f "$run/kamailio.cfg" -A "WS_PORT=$port" >"$run/check.log" 2>&1 || { cat "$run/check.log" >&2; exit 1; }
+  nohup kamailio -f "$run/kamailio.cfg" -P "$run/kamailio.pid" -Y "$run" -m 64 -M 16 -DD -E \
+    -A "WS_PORT=$port" >"$run/kamailio.log" 2>&1 &
+  echo $! > "$run/kamailio.main.pid"
+  # Ready when the listener accepts connections.
+  for _ in $(seq 1 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "kamailio listening on ws://127.0.0.1:$port"; exit 0; fi
+    kill -0 "$(cat "$run/kamailio.main.pid")" 2>/dev/null || { tail -20 "$run/kamailio.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "kamailio did not start listening" >&2; tail -20 "$run/kamailio.log" >&2; exit 1
+  ;;
+stop)
+  if [ -f "$run/kamailio.main.pid" ]; then
+    pid="$(cat "$run/kamailio.main.pid")"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+    rm -f "$run/kamailio.pid" "$run/kamailio.main.pid"
+  fi
+  ;;
+*) echo "usage: $0 start|stop RUN_DIR [WS_PORT]" >&2; exit 2;;
+esac

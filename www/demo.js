@@ -1,0 +1,186 @@
+// The demo phone: one page, two tabs can call each other. Uses only the public BWClient API.
+import init, { BWClient } from '/pkg/bwclient.js';
+
+const $ = (id) => document.getElementById(id);
+const statusEl = $('status');
+const callsEl = $('calls');
+const logEl = $('log');
+let phone = null;
+let logCount = 0;
+const calls = new Set();
+
+function setStatus(text, kind) {
+  statusEl.textContent = text;
+  statusEl.className = `status ${kind}`;
+}
+
+function log(line) {
+  logCount += 1;
+  $('log-count').textContent = String(logCount);
+  logEl.textContent += `${line}\n`;
+  if (logEl.textContent.length > 200000) logEl.textContent = logEl.textContent.slice(-150000);
+  logEl.scrollTop = logEl.scrollHeight;
+}
+
+async function demoToken(endpoint) {
+  const res = await fetch(`/demo/token?endpoint=${encodeURIComponent(endpoint)}`);
+  if (!res.ok) throw new Error(`the server did not hand out a demo token (${res.status})`);
+  return (await res.json()).token;
+}
+
+async function login(token) {
+  setStatus('connecting…', 'busy');
+  try {
+    phone = await BWClient.login(token, { logLevel: 'debug' });
+  } catch (err) {
+    setStatus(`login failed: ${err.code || err.message}`, 'offline');
+    log(`login failed: ${err.code || ''} ${err.message || err}`);
+    return;
+  }
+  window.phone = phone; // handy in the console and for the e2e tests
+  phone.on('log', (entry) => log(entry.message ?? String(entry)));
+  phone.on('registered', () => setStatus('registered', 'online'));
+  phone.on('unregistered', () => setStatus('offline', 'offline'));
+  phone.on('registrationFailed', (e) => setStatus(`registration failed: ${e?.code ?? ''}`, 'offline'));
+  phone.on('reconnecting', () => setStatus('reconnecting…', 'busy'));
+  phone.on('reconnected', () => setStatus('registered', 'online'));
+  phone.on('incomingCall', (call) => addCall(call));
+  $('me').textContent = phone.uri ?? '';
+  $('session').hidden = false;
+  $('demo-buttons').hidden = true;
+  setStatus('registered', 'online');
+}
+
+function fmtDuration(ms) {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+function addCall(call) {
+  calls.add(call);
+  window.lastCall = call;
+  $('no-calls').hidden = true;
+  const li = $('call-template').content.firstElementChild.cloneNode(true);
+  const info = call.getInfo();
+  li.querySelector('.dir').textContent = info.direction === 'in' ? '⬋' : '⬈';
+  li.querySelector('.peer').textContent = info.remoteName || info.remoteUri;
+  const stateEl = li.querySelector('.state');
+  const timerEl = li.querySelector('.timer');
+  const btn = (act) => li.querySelector(`[data-act="${act}"]`);
+  let state = info.direction === 'in' ? 'incoming' : 'connecting';
+  let timer = null;
+
+  const render = () => {
+    stateEl.textContent = state;
+    stateEl.className = `state ${state}`;
+    const live = state !== 'ended';
+    const up = state === 'connected' || state === 'held';
+    btn('answer').hidden = state !== 'incoming';
+    btn('reject').hidden = state !== 'incoming';
+    btn('mute').disabled = !up;
+    btn('hold').disabled = !up;
+    btn('transfer').disabled = !up;
+    btn('hangup').disabled = !live || state === 'incoming';
+    const i = call.getInfo();
+    btn('mute').textContent = i.microphoneMuted ? 'Unmute' : 'Mute';
+    btn('mute').classList.toggle('active', !!i.microphoneMuted);
+    btn('hold').textContent = i.held ? 'Unhold' : 'Hold';
+    btn('hold').classList.toggle('active', !!i.held);
+  };
+
+  call.on('ringing', () => { state = 'ringing'; render(); });
+  call.on('connected', () => {
+    state = 'connected';
+    render();
+    timer = setInterval(() => { timerEl.textContent = fmtDuration(call.getInfo().duration ?? 0); }, 500);
+  });
+  call.on('held', () => { state = 'held'; render(); });
+  call.on('unheld', () => { state = 'connected'; render(); });
+  call.on('muted', render);
+  call.on('unmuted', render);
+  call.on('dtmf', (d) => { li.querySelector('.dtmf-seen').textContent += d.digit ?? d; });
+  const end = (e) => {
+    state = 'ended';
+    clearInterval(timer);
+    li.querySelector('.dtmf-seen').textContent += e?.reason ? `  (${e.reason}${e.code ? ` ${e.code}` : ''})` : '';
+    render();
+    calls.delete(call);
+    setTimeout(() => li.remove(), 8000);
+  };
+  call.on('ended', end);
+  call.on('failed', end);
+
+  btn('answer').onclick = () => call.answer();
+  btn('reject').onclick = () => call.reject();
+  btn('hangup').onclick = () => call.hangup();
+  btn('mute').onclick = () => (call.getInfo().microphoneMuted ? call.unmute() : call.mute());
+  btn('hold').onclick = () => (call.getInfo().held ? call.unhold() : call.hold());
+  btn('transfer').onclick = () => {
+    const to = prompt('Transfer to (user, number or SIP URI):');
+    if (to) call.transfer(to);
+  };
+  render();
+  callsEl.prepend(li);
+}
+
+function activeCall() {
+  for (const c of calls) if (c.getInfo().status === 'connected') return c;
+  return null;
+}
+
+document.querySelectorAll('.demo-login').forEach((b) => {
+  b.onclick = async () => {
+    try { await login(await demoToken(b.dataset.endpoint)); } catch (e) { setStatus(e.message, 'offline'); }
+  };
+});
+$('login-token').onclick = () => login($('token').value.trim());
+$('logout').onclick = async () => {
+  await phone?.logout();
+  phone = null;
+  $('session').hidden = true;
+  $('demo-buttons').hidden = false;
+  setStatus('offline', 'offline');
+};
+$('call').onclick = () => {
+  const target = $('target').value.trim();
+  if (!phone || !target) return;
+  addCall(phone.call(target));
+};
+$('target').addEventListener('keydown', (e) => { if (e.key === 'Enter') $('call').click(); });
+$('pad').querySelectorAll('button').forEach((b) => {
+  b.onclick = () => {
+    const call = activeCall();
+    if (call) call.sendDtmf(b.textContent);
+    else $('target').value += b.textContent;
+  };
+});
+
+// Microphone level meter: the page's own analyser on the default microphone.
+async function startMeter() {
+  try {
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+    const ctx = new AudioContext();
+    const analyser = ctx.createAnalyser();
+    analyser.fftSize = 512;
+    ctx.createMediaStreamSource(stream).connect(analyser);
+    const data = new Uint8Array(analyser.fftSize);
+    const tick = () => {
+      analyser.getByteTimeDomainData(data);
+      let peak = 0;
+      for (const v of data) peak = Math.max(peak, Math.abs(v - 128));
+      $('mic-level').style.width = `${Math.min(100, (peak / 128) * 160)}%`;
+      requestAnimationFrame(tick);
+    };
+    tick();
+  } catch (e) {
+    log(`microphone meter unavailable: ${e.message}`);
+  }
+}
+
+await init();
+fetch('/demo/token?endpoint=alice', { method: 'HEAD' }).then((r) => {
+  if (!r.ok) { $('demo-hint').textContent = 'Paste a token minted by your app server.'; $('demo-buttons').hidden = true; }
+}).catch(() => {});
+startMeter();
+const auto = new URLSearchParams(location.search).get('as');
+if (auto) login(await demoToken(auto)).catch((e) => setStatus(e.message, 'offline'));
