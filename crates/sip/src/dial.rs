@@ -21,7 +21,12 @@ pub fn normalize_number(input: &str) -> Option<String> {
         Some(rest) => (true, rest),
         None => (false, input),
     };
-    if rest.is_empty() || !rest.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '(') {
+    if rest.is_empty()
+        || !rest
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || c == '(')
+    {
         return None;
     }
     let mut digits = String::with_capacity(rest.len());
@@ -52,7 +57,10 @@ pub fn normalize_number(input: &str) -> Option<String> {
 /// (the bare user in `default_host`).
 pub fn dial_target(input: &str, default_host: &str) -> Result<Uri, ParseError> {
     let input = input.trim();
-    let lower = input.get(..5).map(str::to_ascii_lowercase).unwrap_or_default();
+    let lower = input
+        .get(..5)
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
     if lower.starts_with("sip:") || lower.starts_with("sips:") {
         return Uri::parse(input);
     }
@@ -65,7 +73,11 @@ pub fn dial_target(input: &str, default_host: &str) -> Result<Uri, ParseError> {
     if let Some(e164) = normalize_number(input) {
         return Ok(Uri::sip(Some(&e164), default_host));
     }
-    if input.is_empty() || input.chars().any(|c| c.is_whitespace() || c == '<' || c == '>') {
+    if input.is_empty()
+        || input
+            .chars()
+            .any(|c| c.is_whitespace() || c == '<' || c == '>')
+    {
         return Err(ParseError::Uri("not a user, number or sip uri"));
     }
     let uri = if input.contains('@') {
@@ -83,14 +95,24 @@ mod tests {
 
     #[test]
     fn us_numbers_in_legacy_spellings() {
-        for s in ["+12223334444", "222-333-4444", "+1 (222) 333 4444", "(222) 333-4444", "1 222 333 4444", "222.333.4444"] {
+        for s in [
+            "+12223334444",
+            "222-333-4444",
+            "+1 (222) 333 4444",
+            "(222) 333-4444",
+            "1 222 333 4444",
+            "222.333.4444",
+        ] {
             assert_eq!(normalize_number(s).as_deref(), Some("+12223334444"), "{s}");
         }
     }
 
     #[test]
     fn international_and_non_numbers() {
-        assert_eq!(normalize_number("+44 20 7946 0958").as_deref(), Some("+442079460958"));
+        assert_eq!(
+            normalize_number("+44 20 7946 0958").as_deref(),
+            Some("+442079460958")
+        );
         assert_eq!(normalize_number("1234"), None);
         assert_eq!(normalize_number("bob"), None);
         assert_eq!(normalize_number("+"), None);
@@ -102,13 +124,21 @@ mod tests {
     fn dial_targets() {
         let p = |s: &str| {
             let mut out = String::new();
-            dial_target(s, "demo.bwclient.test").unwrap().print(&mut out);
+            dial_target(s, "demo.bwclient.test")
+                .unwrap()
+                .print(&mut out);
             out
         };
         assert_eq!(p("bob"), "sip:bob@demo.bwclient.test");
         assert_eq!(p("222-333-4444"), "sip:+12223334444@demo.bwclient.test");
-        assert_eq!(p("tel:+1-222-333-4444"), "sip:+12223334444@demo.bwclient.test");
-        assert_eq!(p("sip:carol@example.test;transport=ws"), "sip:carol@example.test;transport=ws");
+        assert_eq!(
+            p("tel:+1-222-333-4444"),
+            "sip:+12223334444@demo.bwclient.test"
+        );
+        assert_eq!(
+            p("sip:carol@example.test;transport=ws"),
+            "sip:carol@example.test;transport=ws"
+        );
         assert_eq!(p("dave@other.test"), "sip:dave@other.test");
         assert_eq!(p("1234"), "sip:1234@demo.bwclient.test");
         assert!(dial_target("", "h").is_err());
