@@ -47,6 +47,13 @@ pub fn candidate_type(candidate: &str) -> Option<&str> {
     fields.next()
 }
 
+/// The first `a=ice-ufrag` value in `sdp` (RFC 8839 §5.4): with bundle, the one ICE generation
+/// in use. A new value means an ICE restart and a new gathering.
+pub fn ice_ufrag(sdp: &str) -> Option<&str> {
+    sdp.lines()
+        .find_map(|line| line.trim_end_matches('\r').strip_prefix("a=ice-ufrag:"))
+}
+
 /// Whether `sdp` already contains `candidate` (a `candidate:...` value, as in an ICE candidate
 /// event): a trickled candidate the remote side got inside the offer or answer need not be
 /// sent again (RFC 8838 §4).
@@ -112,6 +119,12 @@ a=sendrecv\r\n";
             "{OFFER}a=candidate:4 1 udp 41885439 203.0.113.5 3478 typ relay raddr 198.51.100.7 rport 40000\r\n"
         );
         assert!(GatheringPolicy::ServerCandidate.is_satisfied_by(&with_relay));
+    }
+
+    #[test]
+    fn reads_the_ufrag() {
+        assert_eq!(ice_ufrag(OFFER), Some("abcd"));
+        assert_eq!(ice_ufrag("v=0\r\n"), None);
     }
 
     #[test]

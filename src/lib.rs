@@ -25,3 +25,4 @@ pub mod stats;
 pub mod timer;
 pub mod tones;
 pub mod transport;
+pub mod size_probe;

@@ -17,7 +17,7 @@
 //! `Weak`), or neither is ever freed.
 
 use crate::devices;
-use crate::ice::GatheringPolicy;
+use crate::ice::{self, GatheringPolicy};
 use crate::log;
 use crate::stats::{self, MediaStats};
 use crate::timer;
@@ -29,9 +29,8 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     Event, HtmlAudioElement, HtmlMediaElement, MediaStream, MediaStreamTrack, RtcIceCandidateInit,
     RtcIceGatheringState, RtcOfferOptions, RtcPeerConnection, RtcPeerConnectionIceEvent,
-    RtcPeerConnectionState, RtcRtpSender, RtcRtpTransceiver, RtcSdpType,
-    RtcSessionDescriptionInit, RtcSignalingState, RtcTrackEvent, RtcdtmfSender,
-    RtcdtmfToneChangeEvent,
+    RtcPeerConnectionState, RtcRtpSender, RtcRtpTransceiver, RtcSdpType, RtcSessionDescriptionInit,
+    RtcSignalingState, RtcTrackEvent, RtcdtmfSender, RtcdtmfToneChangeEvent,
 };
 
 #[wasm_bindgen]
@@ -101,6 +100,9 @@ struct Shared {
     policy: GatheringPolicy,
     /// `resolve` functions of `wait_for_candidates` calls in progress.
     waiters: RefCell<Vec<Function>>,
+    /// The ICE username fragment whose gathering completed: `iceGatheringState` alone still
+    /// reads `complete` just after an ICE restart offer is set.
+    complete_ufrag: RefCell<Option<String>>,
     remote: RefCell<Option<MediaStream>>,
     /// Where remote audio plays: the page's element, or our own `<audio>` (created lazily).
     output: RefCell<Option<HtmlMediaElement>>,
@@ -238,6 +240,7 @@ impl Media {
                 GatheringPolicy::HostCandidates
             },
             waiters: RefCell::new(Vec::new()),
+            complete_ufrag: RefCell::new(None),
             remote: RefCell::new(None),
             output: RefCell::new(None),
             sink_id: RefCell::new(None),
@@ -268,6 +271,11 @@ impl Media {
                 }
                 // `null` (or the legacy empty candidate): this generation is complete.
                 _ => {
+                    if let Some(pc) = target_connection(&event) {
+                        let sdp = pc.local_description().map(|d| d.sdp()).unwrap_or_default();
+                        *shared.complete_ufrag.borrow_mut() =
+                            ice::ice_ufrag(&sdp).map(String::from);
+                    }
                     shared.release_waiters(false);
                     shared.emit(MediaEvent::IceGatheringComplete);
                 }
@@ -559,11 +567,13 @@ impl Media {
         Ok(self.local_sdp())
     }
 
-    /// Waits until the local description satisfies the gathering policy, gathering is
-    /// complete, or the timeout passes.
+    /// Waits until the local description satisfies the gathering policy, gathering of its
+    /// ICE generation is complete, or the timeout passes.
     async fn wait_for_candidates(&self) {
-        if self.pc.ice_gathering_state() == RtcIceGatheringState::Complete
-            || self.shared.policy.is_satisfied_by(&self.local_sdp())
+        let sdp = self.local_sdp();
+        let ufrag = ice::ice_ufrag(&sdp);
+        if self.shared.policy.is_satisfied_by(&sdp)
+            || (ufrag.is_some() && self.shared.complete_ufrag.borrow().as_deref() == ufrag)
         {
             return;
         }

@@ -74,10 +74,7 @@ mod tests {
     fn grows_exponentially_from_initial_and_stops_at_max() {
         let policy = no_jitter();
         let delays: Vec<u32> = (0..8).map(|n| policy.next_delay(n, 0.7)).collect();
-        assert_eq!(
-            delays,
-            [500, 1000, 2000, 4000, 8000, 16000, 30000, 30000]
-        );
+        assert_eq!(delays, [500, 1000, 2000, 4000, 8000, 16000, 30000, 30000]);
         assert_eq!(policy.next_delay(u32::MAX, 0.0), 30_000);
     }
 

@@ -155,13 +155,16 @@ pub fn from_report(report: &JsValue) -> MediaStats {
     }
 
     stats.codec = codec_id.and_then(|id| {
-        codecs.into_iter().find(|(cid, _)| *cid == id).map(|(_, mime)| {
-            // "audio/opus" → "opus"
-            match mime.split_once('/') {
-                Some((_, subtype)) => String::from(subtype),
-                None => mime,
-            }
-        })
+        codecs
+            .into_iter()
+            .find(|(cid, _)| *cid == id)
+            .map(|(_, mime)| {
+                // "audio/opus" → "opus"
+                match mime.split_once('/') {
+                    Some((_, subtype)) => String::from(subtype),
+                    None => mime,
+                }
+            })
     });
     let pair_rtt = match &selected_pair_id {
         Some(selected) => pairs.iter().find(|(id, _, _)| id == selected),

@@ -180,12 +180,7 @@ mod tests {
         let steps = Tone::Ringback.steps(12_000);
         assert_eq!(
             steps,
-            [
-                (0.0, true),
-                (2.0, false),
-                (6.0, true),
-                (8.0, false)
-            ]
+            [(0.0, true), (2.0, false), (6.0, true), (8.0, false)]
         );
         assert_eq!(Tone::Ringback.frequencies(), [440.0, 480.0]);
     }

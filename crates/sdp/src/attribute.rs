@@ -122,10 +122,10 @@ impl SingleUse {
 
 /// Checks a whole scope with [`SingleUse`].
 pub(crate) fn check_single_use<'a>(
-    attributes: impl Iterator<Item = Attribute<'a>>,
+    mut attributes: impl Iterator<Item = Attribute<'a>>,
 ) -> Result<(), SdpError> {
     let mut single = SingleUse::default();
-    attributes.map(|a| single.note(&a)).collect()
+    attributes.try_for_each(|a| single.note(&a))
 }
 
 #[cfg(test)]

@@ -261,3 +261,89 @@ impl fmt::Display for MediaSection {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn section(text: &str) -> MediaSection {
+        let sdp = crate::Sdp::parse(&format!(
+            "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n{text}"
+        ))
+        .unwrap();
+        sdp.media()[0].clone()
+    }
+
+    #[test]
+    fn rejected_and_bundle_only() {
+        assert!(section("m=audio 0 RTP/AVP 0\r\n").is_rejected());
+        assert!(!section("m=audio 0 RTP/AVP 0\r\na=bundle-only\r\n").is_rejected());
+        assert!(!section("m=audio 9 RTP/AVP 0\r\n").is_rejected());
+        let mut media = section("m=audio 9 RTP/AVP 0\r\n");
+        media.media_line_mut().set_port(0);
+        assert!(media.is_rejected());
+        assert_eq!(media.to_string(), "m=audio 0 RTP/AVP 0\r\n");
+    }
+
+    #[test]
+    fn candidates_go_after_the_last_one_and_before_the_end() {
+        let first = "a=candidate:1 1 udp 2122260223 192.0.2.1 5000 typ host";
+        let mut media = section(&format!("m=audio 9 RTP/AVP 0\r\n{first}\r\na=rtcp-mux\r\n"));
+        let second = Candidate::parse("2 1 udp 1686052607 198.51.100.1 5000 typ srflx").unwrap();
+        media.add_candidate(&second).unwrap();
+        assert_eq!(
+            media.lines()[1].to_string(),
+            format!("a=candidate:{second}")
+        );
+        let mut media = section("m=audio 9 RTP/AVP 0\r\na=end-of-candidates\r\na=rtcp-mux\r\n");
+        media.add_candidate(&second).unwrap();
+        assert_eq!(
+            media.lines()[0].to_string(),
+            format!("a=candidate:{second}")
+        );
+        media.set_end_of_candidates();
+        media.set_end_of_candidates();
+        assert_eq!(
+            media
+                .attributes()
+                .filter(|a| a.name == "end-of-candidates")
+                .count(),
+            1
+        );
+        let bad = Candidate {
+            foundation: "has space",
+            ..second
+        };
+        assert!(media.add_candidate(&bad).is_err());
+    }
+
+    #[test]
+    fn typed_accessors() {
+        let media = section(
+            "m=audio 9 RTP/AVP 0 101\r\nc=IN IP4 192.0.2.1\r\na=rtcp-mux\r\na=mid:a1\r\n\
+             a=setup:passive\r\na=ice-ufrag:abcd\r\na=ice-pwd:efghijklmnopqrstuvwxyz\r\n\
+             a=msid:s t\r\na=ssrc:1 cname:c\r\na=rtpmap:101 telephone-event/8000\r\n\
+             a=fmtp:101 0-16\r\na=x-flag\r\n",
+        );
+        assert!(media.rtcp_mux());
+        assert_eq!(media.mid(), Some("a1"));
+        assert_eq!(media.setup(), Some(Setup::Passive));
+        assert_eq!(media.ice_ufrag(), Some("abcd"));
+        assert_eq!(media.ice_pwd(), Some("efghijklmnopqrstuvwxyz"));
+        assert_eq!(media.msids().next().map(|m| m.appdata), Some(Some("t")));
+        assert_eq!(media.ssrcs().next().map(|s| s.id), Some(1));
+        assert_eq!(media.fmtp("101").map(|f| f.parameters), Some("0-16"));
+        assert_eq!(media.connection().map(|c| c.address), Some("192.0.2.1"));
+        assert!(media.has_flag("x-flag"));
+        assert!(!media.has_flag("mid"));
+        assert_eq!(media.direction(), None);
+        assert_eq!(
+            media.telephone_events().collect::<Vec<_>>(),
+            [TelephoneEvent {
+                payload_type: 101,
+                clock_rate: 8000
+            }]
+        );
+        assert_eq!(media.fingerprints().count(), 0);
+    }
+}

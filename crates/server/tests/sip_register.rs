@@ -74,7 +74,11 @@ async fn register_digest(
     let r401 = c.expect_response(401).await;
     let (realm, nonce) = challenge(&r401, &HeaderName::WWW_AUTHENTICATE, algorithm);
     assert_eq!(realm, HOST);
-    let hash = if algorithm == "MD5" { md5_hex } else { sha256_hex };
+    let hash = if algorithm == "MD5" {
+        md5_hex
+    } else {
+        sha256_hex
+    };
     let auth = digest_header(
         "Authorization",
         hash,
@@ -105,11 +109,20 @@ async fn token_header_registers_and_unregisters() {
     assert!(contacts[0].contains(&alice.contact), "{ok}");
     assert!(contacts[0].contains(";expires=600") || contacts[0].contains(";expires=599"));
     assert_eq!(s.service.registered_contacts(&format!("alice@{HOST}")), 1);
-    assert_eq!(s.service.registered_contacts(&format!("sip:alice@{HOST}")), 1);
+    assert_eq!(
+        s.service.registered_contacts(&format!("sip:alice@{HOST}")),
+        1
+    );
 
     // Unregister: Expires 0 on the same contact.
     let call_id = alice.fresh();
-    let text = alice.register_text(HOST, 0, &call_id, 2, &format!("X-Callsign-Token: {token}\r\n"));
+    let text = alice.register_text(
+        HOST,
+        0,
+        &call_id,
+        2,
+        &format!("X-Callsign-Token: {token}\r\n"),
+    );
     alice.send(&text).await;
     let ok = alice.expect_response(200).await;
     assert!(values(&ok.headers, &HeaderName::CONTACT).is_empty(), "{ok}");
@@ -130,7 +143,10 @@ async fn bearer_registers() {
     );
     bob.send(&text).await;
     let ok = bob.expect_response(200).await;
-    assert!(values(&ok.headers, &HeaderName::CONTACT)[0].contains("expires=300") || values(&ok.headers, &HeaderName::CONTACT)[0].contains("expires=299"));
+    assert!(
+        values(&ok.headers, &HeaderName::CONTACT)[0].contains("expires=300")
+            || values(&ok.headers, &HeaderName::CONTACT)[0].contains("expires=299")
+    );
     assert_eq!(s.service.registered_contacts(&format!("bob@{HOST}")), 1);
 }
 
@@ -168,12 +184,24 @@ async fn digest_with_token_credential() {
     let s = TestServer::start().await;
     let mut alice = s.client("alice").await;
     let token = Token::parse(&s.token("alice", HOST)).expect("token");
-    let r = register_digest(&mut alice, &token.digest_username(), &token.digest_password(), "MD5").await;
+    let r = register_digest(
+        &mut alice,
+        &token.digest_username(),
+        &token.digest_password(),
+        "MD5",
+    )
+    .await;
     assert_eq!(r.code, 200, "{r}");
 
     // The same credential for bob's AOR is refused.
     let mut bob = s.client("bob").await;
-    let r = register_digest(&mut bob, &token.digest_username(), &token.digest_password(), "MD5").await;
+    let r = register_digest(
+        &mut bob,
+        &token.digest_username(),
+        &token.digest_password(),
+        "MD5",
+    )
+    .await;
     assert_eq!(r.code, 403, "{r}");
     assert_eq!(s.service.registered_contacts(&format!("bob@{HOST}")), 0);
 }
@@ -185,7 +213,13 @@ async fn revoked_token_digest_credential_is_403() {
     s.dir.revoke(&raw);
     let token = Token::parse(&raw).expect("token");
     let mut alice = s.client("alice").await;
-    let r = register_digest(&mut alice, &token.digest_username(), &token.digest_password(), "MD5").await;
+    let r = register_digest(
+        &mut alice,
+        &token.digest_username(),
+        &token.digest_password(),
+        "MD5",
+    )
+    .await;
     assert_eq!(r.code, 403, "{r}");
     assert!(r.reason.contains("revoked"), "{}", r.reason);
 }
@@ -193,7 +227,13 @@ async fn revoked_token_digest_credential_is_403() {
 async fn register_token_expect_403(s: &TestServer, user: &str, token: &str, reason_part: &str) {
     let mut c = s.client(user).await;
     let call_id = c.fresh();
-    let text = c.register_text(HOST, 600, &call_id, 1, &format!("X-Callsign-Token: {token}\r\n"));
+    let text = c.register_text(
+        HOST,
+        600,
+        &call_id,
+        1,
+        &format!("X-Callsign-Token: {token}\r\n"),
+    );
     c.send(&text).await;
     let r = c.expect_response(403).await;
     assert!(
@@ -231,7 +271,13 @@ async fn bad_tokens_are_403_with_a_reason() {
     // Bearer with someone else's token too.
     let mut alice = s.client("alice").await;
     let call_id = alice.fresh();
-    let text = alice.register_text(HOST, 600, &call_id, 1, &format!("Authorization: Bearer {bobs}\r\n"));
+    let text = alice.register_text(
+        HOST,
+        600,
+        &call_id,
+        1,
+        &format!("Authorization: Bearer {bobs}\r\n"),
+    );
     alice.send(&text).await;
     alice.expect_response(403).await;
 }
@@ -249,8 +295,14 @@ async fn no_credentials_get_a_fresh_challenge_each_time() {
         // SHA-256 offered first, then MD5 (RFC 8760 §2.4).
         let lines: Vec<&str> = r.headers.get_all(&HeaderName::WWW_AUTHENTICATE).collect();
         assert_eq!(lines.len(), 2, "{r}");
-        assert!(lines[0].contains("SHA-256") && lines[1].contains("MD5"), "{r}");
-        assert!(r.headers.get(&HeaderName::TO).is_some_and(|t| t.contains(";tag=")));
+        assert!(
+            lines[0].contains("SHA-256") && lines[1].contains("MD5"),
+            "{r}"
+        );
+        assert!(r
+            .headers
+            .get(&HeaderName::TO)
+            .is_some_and(|t| t.contains(";tag=")));
         nonces.push(challenge(&r, &HeaderName::WWW_AUTHENTICATE, "MD5").1);
     }
     // A tampered nonce is not accepted: it gets a new challenge marked stale.
@@ -270,7 +322,12 @@ async fn no_credentials_get_a_fresh_challenge_each_time() {
     let text = alice.register_text(HOST, 600, &call_id, 1, &auth);
     alice.send(&text).await;
     let r = alice.expect_response(401).await;
-    assert!(r.headers.get(&HeaderName::WWW_AUTHENTICATE).is_some_and(|c| c.contains("stale=true")), "{r}");
+    assert!(
+        r.headers
+            .get(&HeaderName::WWW_AUTHENTICATE)
+            .is_some_and(|c| c.contains("stale=true")),
+        "{r}"
+    );
 }
 
 #[tokio::test]
@@ -284,13 +341,25 @@ async fn min_expires_423_and_max_is_capped() {
     let token = s.token("alice", HOST);
     let mut alice = s.client("alice").await;
     let call_id = alice.fresh();
-    let text = alice.register_text(HOST, 30, &call_id, 1, &format!("X-Callsign-Token: {token}\r\n"));
+    let text = alice.register_text(
+        HOST,
+        30,
+        &call_id,
+        1,
+        &format!("X-Callsign-Token: {token}\r\n"),
+    );
     alice.send(&text).await;
     let r = alice.expect_response(423).await;
     assert_eq!(r.headers.get(&HeaderName::MIN_EXPIRES), Some("60"), "{r}");
     assert_eq!(s.service.registered_contacts(&format!("alice@{HOST}")), 0);
 
-    let text = alice.register_text(HOST, 7200, &call_id, 2, &format!("X-Callsign-Token: {token}\r\n"));
+    let text = alice.register_text(
+        HOST,
+        7200,
+        &call_id,
+        2,
+        &format!("X-Callsign-Token: {token}\r\n"),
+    );
     alice.send(&text).await;
     let r = alice.expect_response(200).await;
     let contact = &values(&r.headers, &HeaderName::CONTACT)[0];
@@ -345,7 +414,9 @@ async fn several_contacts_star_removal_and_socket_close() {
     assert_eq!(s.service.registered_contacts(&format!("bob@{HOST}")), 0);
 
     // `Contact: *` without Expires: 0 is a 400.
-    let bad = text.replace("Expires: 0\r\n", "").replace("CSeq: 9", "CSeq: 10");
+    let bad = text
+        .replace("Expires: 0\r\n", "")
+        .replace("CSeq: 9", "CSeq: 10");
     tab2.send(&bad).await;
     tab2.expect_response(400).await;
 }
@@ -375,12 +446,17 @@ async fn outbound_instance_reregistration_replaces_the_binding() {
         );
         c.send(&text).await;
         let ok = c.expect_response(200).await;
-        assert_eq!(ok.headers.get(&HeaderName::REQUIRE), Some("outbound"), "{ok}");
+        assert_eq!(
+            ok.headers.get(&HeaderName::REQUIRE),
+            Some("outbound"),
+            "{ok}"
+        );
     }
     assert_eq!(s.service.registered_contacts(&format!("alice@{HOST}")), 1);
     // The binding now lives on the second connection: closing the first changes nothing.
     first.close().await;
-    s.until("first connection gone", |svc| svc.connection_count() == 1).await;
+    s.until("first connection gone", |svc| svc.connection_count() == 1)
+        .await;
     assert_eq!(s.service.registered_contacts(&format!("alice@{HOST}")), 1);
     second.close().await;
     s.until("binding dropped with its flow", |svc| {
@@ -430,9 +506,13 @@ async fn crlf_keepalive_and_options_to_the_server() {
     );
     c.send(&options).await;
     let r = c.expect_response(200).await;
-    assert!(r.headers.get(&HeaderName::ALLOW).is_some_and(|a| a.contains("INVITE")));
+    assert!(r
+        .headers
+        .get(&HeaderName::ALLOW)
+        .is_some_and(|a| a.contains("INVITE")));
     // Binary frames carry SIP too (RFC 7118 §5.2).
-    c.send_binary(options.replace("z9hG4bKopt1", "z9hG4bKopt2").as_bytes()).await;
+    c.send_binary(options.replace("z9hG4bKopt1", "z9hG4bKopt2").as_bytes())
+        .await;
     c.expect_response(200).await;
 }
 
@@ -457,6 +537,47 @@ async fn max_connections_refuses_the_next_upgrade() {
     }
     // A slot frees when a connection closes.
     a.close().await;
-    s.until("slot freed", |svc| svc.connection_count() == 1).await;
+    s.until("slot freed", |svc| svc.connection_count() == 1)
+        .await;
     let _c = s.client("dave").await;
+}
+
+#[tokio::test]
+async fn contacts_per_aor_are_bounded() {
+    let s = TestServer::start_with(SipConfig {
+        max_contacts_per_aor: 2,
+        ..SipConfig::default()
+    })
+    .await;
+    let token = s.token("bob", HOST);
+    let mut tabs = Vec::new();
+    for _ in 0..2 {
+        let mut c = s.client("bob").await;
+        c.register_with_token(&token).await;
+        tabs.push(c);
+    }
+    let mut third = s.client("bob").await;
+    let call_id = third.fresh();
+    let text = third.register_text(
+        HOST,
+        600,
+        &call_id,
+        1,
+        &format!("X-Callsign-Token: {token}\r\n"),
+    );
+    third.send(&text).await;
+    let r = third.expect_response(403).await;
+    assert!(r.reason.contains("too many contacts"), "{}", r.reason);
+    assert_eq!(s.service.registered_contacts(&format!("bob@{HOST}")), 2);
+    // A refresh of an existing binding is still fine at the limit.
+    let call_id = tabs[0].fresh();
+    let text = tabs[0].register_text(
+        HOST,
+        600,
+        &call_id,
+        1,
+        &format!("X-Callsign-Token: {token}\r\n"),
+    );
+    tabs[0].send(&text).await;
+    tabs[0].expect_response(200).await;
 }

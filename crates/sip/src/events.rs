@@ -35,7 +35,10 @@ pub enum Event {
     },
     /// The call is connected. UAC: the 2xx's SDP (the answer). UAS: the ACK's SDP, present
     /// when the INVITE had no offer and our 2xx carried one.
-    Answered { call: CallHandle, sdp: Option<String> },
+    Answered {
+        call: CallHandle,
+        sdp: Option<String>,
+    },
     /// The call is over; emitted exactly once per call.
     Ended {
         call: CallHandle,
@@ -95,7 +98,10 @@ pub enum Event {
     MessageFailed { message: MessageHandle, code: u16 },
 
     /// A SIP message went out or came in (only when `UaConfig::trace` is on).
-    Trace { direction: Direction, message: String },
+    Trace {
+        direction: Direction,
+        message: String,
+    },
     /// Received input that was dropped (never a panic, never affects other calls).
     Discarded(Discard),
 }

@@ -69,9 +69,7 @@ impl NameAddr {
         // addr-spec: the URI ends at the first `;` or white space, the rest are header
         // parameters. A URI holding `,`, `?` or `;` must be in angle brackets (RFC 3261 §20,
         // RFC 4475 §3.1.2.12 `regbadct`).
-        let end = s
-            .find([';', ' ', '\t'])
-            .unwrap_or(s.len());
+        let end = s.find([';', ' ', '\t']).unwrap_or(s.len());
         let uri_text = &s[..end];
         if uri_text.contains(['?', ',']) {
             return Err(ParseError::Header(

@@ -125,7 +125,10 @@ mod tests {
         let branch = r.branch();
         assert!(branch.starts_with("z9hG4bK"));
         assert_eq!(branch.len(), 23);
-        assert!(r.tag().bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+        assert!(r
+            .tag()
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
         let uuid = r.uuid_urn();
         assert_eq!(uuid.len(), 45);
         assert_eq!(&uuid[23..24], "4");

@@ -48,8 +48,14 @@ mod tests {
     fn adds_and_measures() {
         let t = Time::from_millis(1_000) + Duration::from_secs(2);
         assert_eq!(t.as_millis(), 3_000);
-        assert_eq!(t.since(Time::from_millis(500)), Duration::from_millis(2_500));
+        assert_eq!(
+            t.since(Time::from_millis(500)),
+            Duration::from_millis(2_500)
+        );
         assert_eq!(Time::ZERO.since(t), Duration::ZERO);
-        assert_eq!((Time::from_millis(u64::MAX) + Duration::from_secs(1)).as_millis(), u64::MAX);
+        assert_eq!(
+            (Time::from_millis(u64::MAX) + Duration::from_secs(1)).as_millis(),
+            u64::MAX
+        );
     }
 }

@@ -50,7 +50,10 @@ impl<K: Copy + PartialEq> TimerTable<K> {
     }
 
     pub fn get(&self, kind: K) -> Option<Time> {
-        self.entries.iter().find(|(k, _)| *k == kind).map(|(_, t)| *t)
+        self.entries
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, t)| *t)
     }
 
     /// The earliest deadline.

@@ -197,16 +197,28 @@ mod tests {
     #[test]
     fn mint_parse_verify_round_trip() {
         let secret = b"test-only-secret";
-        let t = Token::mint(secret, 2_000, "alice", "demo.bwclient.test", "ws://127.0.0.1:8080/sip");
+        let t = Token::mint(
+            secret,
+            2_000,
+            "alice",
+            "demo.bwclient.test",
+            "ws://127.0.0.1:8080/sip",
+        );
         let p = Token::parse(t.as_str()).unwrap();
         assert_eq!(p, t);
         assert_eq!(p.digest_username(), "2000:alice@demo.bwclient.test");
-        assert_eq!(p.digest_password(), ephemeral_password(secret, "2000:alice@demo.bwclient.test"));
+        assert_eq!(
+            p.digest_password(),
+            ephemeral_password(secret, "2000:alice@demo.bwclient.test")
+        );
         assert_eq!(p.verify(secret, 1_999), Ok(()));
         assert_eq!(p.verify(secret, 2_000), Err(TokenError::Expired));
         assert_eq!(p.verify(b"other", 1_000), Err(TokenError::Signature));
         // Re-labelling the token for another user breaks the signature.
-        let forged = Token { user: "bob".into(), ..p };
+        let forged = Token {
+            user: "bob".into(),
+            ..p
+        };
         assert_eq!(forged.verify(secret, 1_000), Err(TokenError::Signature));
         assert!(!t.as_str().contains(['+', '/', '=']));
     }

@@ -16,14 +16,13 @@
 
 use super::digest::{DigestCredentials, ShapeError, OFFERED};
 use super::nonce::NonceError;
+use super::refusal::{is_ephemeral_username, Refusal};
 use super::reply::reply;
 use super::service::{now_unix, SipService};
-use super::refusal::{is_ephemeral_username, Refusal};
 use crate::directory::EndpointRecord;
 use crate::token_auth::{check_digest_username, check_token_for};
 use bwclient_sip::header::typed::{
-    Authorization, Challenge, Credentials, ProxyAuthenticate, ProxyAuthorization,
-    WwwAuthenticate,
+    Authorization, Challenge, Credentials, ProxyAuthenticate, ProxyAuthorization, WwwAuthenticate,
 };
 use bwclient_sip::{HeaderName, Request, Response, TypedHeader};
 
@@ -83,7 +82,9 @@ impl SipService {
                 Err(_) => true,
             });
         let d = match digest {
-            None => return AuthOutcome::Reject(Box::new(self.challenge(req, claimed, asker, false))),
+            None => {
+                return AuthOutcome::Reject(Box::new(self.challenge(req, claimed, asker, false)))
+            }
             Some(Err(ShapeError::Missing | ShapeError::Unsupported)) => {
                 return refuse(Refusal::Unsupported)
             }
@@ -126,7 +127,13 @@ impl SipService {
 
     /// `401`/`407` with one digest challenge per offered algorithm, realm = the claimed
     /// domain, a fresh stateless nonce, `qop="auth"` (RFC 3261 §22.1, RFC 8760 §2.4).
-    fn challenge(&self, req: &Request, claimed: &Claimed<'_>, asker: Asker, stale: bool) -> Response {
+    fn challenge(
+        &self,
+        req: &Request,
+        claimed: &Claimed<'_>,
+        asker: Asker,
+        stale: bool,
+    ) -> Response {
         let nonce = self.nonces.issue(claimed.host, now_unix());
         let mut resp = match asker {
             Asker::Registrar => reply(req, 401, "Unauthorized"),

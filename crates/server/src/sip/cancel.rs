@@ -13,9 +13,11 @@ use std::time::Instant;
 
 impl SipService {
     pub(super) fn on_cancel(&self, conn: ConnId, req: &Request) {
-        let Some(branch) = top_via(&req.headers).and_then(|v| v.branch().map(str::to_owned))
-        else {
-            self.send(conn, response_frame(reply(req, 400, "Bad Request: Via branch")));
+        let Some(branch) = top_via(&req.headers).and_then(|v| v.branch().map(str::to_owned)) else {
+            self.send(
+                conn,
+                response_frame(reply(req, 400, "Bad Request: Via branch")),
+            );
             return;
         };
         let reason = req.headers.get(&HeaderName::REASON).map(str::to_owned);
@@ -38,7 +40,6 @@ impl SipService {
                 Some(txn) => {
                     out.send(conn, response_frame(reply(req, 200, "OK")));
                     if !txn.final_sent {
-                        txn.cancelled = true;
                         cancel_pending(txn, reason.as_deref(), Instant::now(), &mut out);
                     }
                 }

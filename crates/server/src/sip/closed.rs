@@ -23,7 +23,9 @@ impl SipService {
             let mut st = lock(&self.proxy);
             let ids: Vec<TxnId> = st.txns.keys().copied().collect();
             for id in ids {
-                let Some(txn) = st.txns.get_mut(&id) else { continue };
+                let Some(txn) = st.txns.get_mut(&id) else {
+                    continue;
+                };
                 if txn.from_conn == conn && txn.is_invite && !txn.final_sent {
                     // The caller is gone: stop ringing the callees (RFC 3261 §16.10 as if it had
                     // sent CANCEL).

@@ -26,6 +26,9 @@ pub struct SipConfig {
     pub max_expires: u32,
     /// Registrar: used when the REGISTER names no expiry (RFC 3261 §10.2.1.1).
     pub default_expires: u32,
+    /// Registrar: bindings one AOR may hold (one per tab or device); a REGISTER that would
+    /// exceed it gets `403` and changes nothing.
+    pub max_contacts_per_aor: usize,
     /// Lifetime of a digest nonce; an older one gets a new challenge with `stale=true`
     /// (RFC 7616 §3.3).
     pub nonce_ttl: Duration,
@@ -54,6 +57,7 @@ impl Default for SipConfig {
             min_expires: 60,
             max_expires: 3600,
             default_expires: 600,
+            max_contacts_per_aor: 32,
             nonce_ttl: Duration::from_secs(300),
             timer_c: Duration::from_secs(181),
             ping_interval: Duration::from_secs(30),

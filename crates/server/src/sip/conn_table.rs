@@ -22,12 +22,12 @@ impl fmt::Display for ConnId {
 #[derive(Default)]
 pub struct ConnTable {
     next: AtomicU64,
-    senders: Mutex<HashMap<ConnId, mpsc::Sender<String>>>,
+    senders: Mutex<HashMap<ConnId, mpsc::Sender<Vec<u8>>>>,
 }
 
 impl ConnTable {
     /// Adds a connection whose task reads frames from `tx`'s receiver.
-    pub fn insert(&self, tx: mpsc::Sender<String>) -> ConnId {
+    pub fn insert(&self, tx: mpsc::Sender<Vec<u8>>) -> ConnId {
         let id = ConnId(self.next.fetch_add(1, Ordering::Relaxed) + 1);
         lock(&self.senders).insert(id, tx);
         id
@@ -41,9 +41,9 @@ impl ConnTable {
         lock(&self.senders).contains_key(&id)
     }
 
-    /// Queues one text frame for `id`. `false` if the connection is gone or its queue is full
+    /// Queues one message (its bytes) for `id`. `false` if the connection is gone or its queue is full
     /// (a reader that does not keep up loses frames rather than growing the server's memory).
-    pub fn send(&self, id: ConnId, frame: String) -> bool {
+    pub fn send(&self, id: ConnId, frame: Vec<u8>) -> bool {
         let tx = match lock(&self.senders).get(&id) {
             Some(tx) => tx.clone(),
             None => return false,

@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 /// Runs the connection until either side closes it, then forgets its state.
 pub async fn run(service: Arc<SipService>, mut socket: WebSocket, slot: ConnSlot) {
     let cfg = service.config.clone();
-    let (tx, mut rx) = mpsc::channel::<String>(cfg.send_queue.max(1));
+    let (tx, mut rx) = mpsc::channel::<Vec<u8>>(cfg.send_queue.max(1));
     let conn = service.conns.insert(tx);
     service.ensure_sweeper();
     tracing::debug!(conn = %conn, "sip: websocket connected");
@@ -43,8 +43,8 @@ pub async fn run(service: Arc<SipService>, mut socket: WebSocket, slot: ConnSlot
                 }
             }
             queued = rx.recv() => {
-                let Some(text) = queued else { break };
-                if socket.send(Message::text(text)).await.is_err() {
+                let Some(bytes) = queued else { break };
+                if socket.send(ws_frame(bytes)).await.is_err() {
                     break;
                 }
             }
@@ -89,4 +89,13 @@ fn on_data(
     }
     service.on_frame(conn, bytes);
     None
+}
+
+/// A text frame for a UTF-8 message (every SIP message a browser exchanges), a binary frame
+/// for one whose body is not UTF-8 (RFC 7118 §5.2 allows both).
+fn ws_frame(bytes: Vec<u8>) -> Message {
+    match String::from_utf8(bytes) {
+        Ok(text) => Message::text(text),
+        Err(e) => Message::binary(e.into_bytes()),
+    }
 }

@@ -74,7 +74,6 @@ impl SipService {
             final_sent: false,
             answered: false,
             best: None,
-            cancelled: false,
             done_at: None,
             call: None,
         });

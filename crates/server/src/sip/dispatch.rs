@@ -6,7 +6,7 @@ use super::forward::top_via;
 use super::reply::{reply, response_frame, to_tag};
 use super::salvage::salvage;
 use super::service::SipService;
-use bwclient_sip::{HeaderName, MaxForwards, Message, Method, Request, Route};
+use bwclient_sip::{HeaderName, MaxForwards, Message, Method, Request, Route, Scheme};
 
 /// Methods listed in `Allow` of the server's own answers (RFC 3261 §20.5).
 const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, MESSAGE, INFO, UPDATE, REFER, NOTIFY, SUBSCRIBE, PRACK";
@@ -112,9 +112,11 @@ impl SipService {
         }
     }
 
-    /// A request to the server itself: no user part, or the server's own host.
+    /// A request to the server itself: a SIP URI with no user part, or the server's own host
+    /// (a `tel:` URI has no user part but names a number).
     fn is_for_server(&self, req: &Request) -> bool {
-        req.uri.user.is_none() || req.uri.host.eq_ignore_ascii_case(&self.config.host)
+        matches!(req.uri.scheme, Scheme::Sip | Scheme::Sips)
+            && (req.uri.user.is_none() || req.uri.host.eq_ignore_ascii_case(&self.config.host))
     }
 
     /// OPTIONS to the server gets `200` with what it supports (RFC 3261 §11.2); other methods
@@ -134,8 +136,7 @@ impl SipService {
     /// True if a server transaction for this request exists already (a retransmission, RFC 3261
     /// §17.2.3); it is absorbed.
     fn is_retransmission(&self, conn: ConnId, req: &Request) -> bool {
-        let Some(branch) = top_via(&req.headers).and_then(|v| v.branch().map(str::to_owned))
-        else {
+        let Some(branch) = top_via(&req.headers).and_then(|v| v.branch().map(str::to_owned)) else {
             return false;
         };
         lock(&self.proxy).by_server.contains_key(&(conn, branch))

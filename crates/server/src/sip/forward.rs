@@ -188,7 +188,12 @@ mod tests {
     fn forwarded_copy() {
         let target = Uri::parse("sip:xyz@abc.invalid;transport=ws").ok();
         let via = proxy_via("proxy.invalid", "z9hG4bKp1");
-        let f = forward_copy(&invite(), target.as_ref(), &via, Some("<sip:proxy.invalid;lr>"));
+        let f = forward_copy(
+            &invite(),
+            target.as_ref(),
+            &via,
+            Some("<sip:proxy.invalid;lr>"),
+        );
         assert_eq!(f.uri.to_string(), "sip:xyz@abc.invalid;transport=ws");
         assert_eq!(f.headers.get(&HeaderName::MAX_FORWARDS), Some("4"));
         assert_eq!(f.headers.get(&HeaderName::VIA), Some(via.as_str()));
@@ -204,7 +209,10 @@ mod tests {
     #[test]
     fn cancel_and_ack() {
         let inv = invite();
-        let c = cancel_for(&inv, Some("SIP;cause=200;text=\"Call completed elsewhere\""));
+        let c = cancel_for(
+            &inv,
+            Some("SIP;cause=200;text=\"Call completed elsewhere\""),
+        );
         assert_eq!(c.method, Method::CANCEL);
         assert_eq!(
             c.headers.get(&HeaderName::VIA),
@@ -216,12 +224,19 @@ mod tests {
         resp.headers
             .push(HeaderName::TO, "<sip:bob@example.test>;tag=b1");
         let a = ack_for(&inv, &resp);
-        assert_eq!(a.headers.get(&HeaderName::TO), Some("<sip:bob@example.test>;tag=b1"));
+        assert_eq!(
+            a.headers.get(&HeaderName::TO),
+            Some("<sip:bob@example.test>;tag=b1")
+        );
         assert_eq!(a.headers.get(&HeaderName::CSEQ), Some("7 ACK"));
         // Both print and re-parse as valid messages.
         for m in [c, a] {
             let bytes = Message::Request(m).to_bytes();
-            assert!(Message::parse(&bytes).is_ok(), "{}", String::from_utf8_lossy(&bytes));
+            assert!(
+                Message::parse(&bytes).is_ok(),
+                "{}",
+                String::from_utf8_lossy(&bytes)
+            );
         }
     }
 

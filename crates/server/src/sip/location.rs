@@ -163,3 +163,57 @@ impl Location {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn binding(key: &str, conn: u64, expires_at: Instant) -> Binding {
+        Binding {
+            key: BindingKey::Uri(key.to_owned()),
+            uri: Uri::sip(Some(key), "c.invalid"),
+            contact: format!("<sip:{key}@c.invalid>"),
+            conn: ConnId(conn),
+            expires_at,
+            call_id: "c".to_owned(),
+            cseq: 1,
+        }
+    }
+
+    #[test]
+    fn bindings_follow_their_connection_and_expiry() {
+        let t0 = Instant::now();
+        let later = t0 + Duration::from_secs(60);
+        let mut loc = Location::default();
+        let aor = aor_key("bob", "Acme.Test");
+        assert_eq!(aor, "bob@acme.test");
+        loc.upsert(&aor, binding("a", 1, later));
+        loc.upsert(&aor, binding("b", 2, later));
+        loc.upsert(&aor_key("alice", "acme.test"), binding("c", 1, later));
+        assert_eq!(loc.count(&aor, t0), 2);
+        // Re-registering "a" over connection 3 moves it off connection 1.
+        loc.upsert(&aor, binding("a", 3, later));
+        assert_eq!(loc.count(&aor, t0), 2);
+        assert_eq!(
+            loc.drop_conn(ConnId(1)),
+            1,
+            "only alice's binding was left on 1"
+        );
+        assert_eq!(loc.aor_count(), 1);
+        assert_eq!(loc.drop_conn(ConnId(3)), 1);
+        assert_eq!(loc.count(&aor, t0), 1);
+        // Expiry.
+        assert_eq!(loc.count(&aor, later), 0);
+        assert_eq!(loc.aor_count(), 0);
+        assert_eq!(loc.drop_conn(ConnId(2)), 0, "index cleaned on expiry");
+        // remove / remove_all.
+        loc.upsert(&aor, binding("x", 5, later));
+        loc.upsert(&aor, binding("y", 5, later));
+        loc.remove(&aor, &BindingKey::Uri("x".into()));
+        assert_eq!(loc.count(&aor, t0), 1);
+        loc.remove_all(&aor);
+        assert_eq!(loc.count(&aor, t0), 0);
+        assert_eq!(loc.drop_conn(ConnId(5)), 0);
+    }
+}

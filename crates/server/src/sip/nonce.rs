@@ -92,12 +92,24 @@ mod tests {
         assert_eq!(k.check(&n, "demo.example", 1_000), Ok(()));
         assert_eq!(k.check(&n, "demo.example", 1_300), Ok(()));
         assert_eq!(k.check(&n, "demo.example", 1_301), Err(NonceError::Stale));
-        assert_eq!(k.check(&n, "other.example", 1_000), Err(NonceError::Invalid));
-        assert_eq!(k.check("garbage!", "demo.example", 1_000), Err(NonceError::Invalid));
+        assert_eq!(
+            k.check(&n, "other.example", 1_000),
+            Err(NonceError::Invalid)
+        );
+        assert_eq!(
+            k.check("garbage!", "demo.example", 1_000),
+            Err(NonceError::Invalid)
+        );
         let other = NonceKey::new([8; 32], Duration::from_secs(300));
-        assert_eq!(other.check(&n, "demo.example", 1_000), Err(NonceError::Invalid));
+        assert_eq!(
+            other.check(&n, "demo.example", 1_000),
+            Err(NonceError::Invalid)
+        );
         // A nonce from the future (forged clock) is not ours.
         let future = k.issue("demo.example", 9_000);
-        assert_eq!(k.check(&future, "demo.example", 1_000), Err(NonceError::Invalid));
+        assert_eq!(
+            k.check(&future, "demo.example", 1_000),
+            Err(NonceError::Invalid)
+        );
     }
 }

@@ -62,8 +62,8 @@ impl SipService {
             return answer(403, "Forbidden: endpoint disabled");
         }
         let now = Instant::now();
-        let bindings: Vec<_> = lock(&self.location)
-            .bindings(&aor_key(&target.user, &target.host), now)
+        let bindings = lock(&self.location).bindings(&aor_key(&target.user, &target.host), now);
+        let bindings: Vec<_> = bindings
             .into_iter()
             .filter(|b| self.conns.contains(b.conn))
             .collect();
@@ -143,7 +143,6 @@ impl SipService {
             final_sent: false,
             answered: false,
             best: None,
-            cancelled: false,
             done_at: None,
             call: txn_call,
         });

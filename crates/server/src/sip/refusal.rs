@@ -54,9 +54,9 @@ impl From<TokenCheckError> for Refusal {
 /// True for an `auth_ephemeral` digest username, `<expiry digits>:<user>@<host>`; anything else
 /// is an endpoint's own username.
 pub fn is_ephemeral_username(username: &str) -> bool {
-    username
-        .split_once(':')
-        .is_some_and(|(exp, rest)| !exp.is_empty() && exp.bytes().all(|b| b.is_ascii_digit()) && rest.contains('@'))
+    username.split_once(':').is_some_and(|(exp, rest)| {
+        !exp.is_empty() && exp.bytes().all(|b| b.is_ascii_digit()) && rest.contains('@')
+    })
 }
 
 #[cfg(test)]

@@ -110,6 +110,20 @@ impl SipService {
                 }
             }
         }
+        let now_bound = loc.bindings(&aor, now);
+        let exists = |u: &Update| now_bound.iter().any(|b| b.key == u.key);
+        let added = updates
+            .iter()
+            .filter(|u| u.expires != 0 && !exists(u))
+            .count();
+        let removed = updates
+            .iter()
+            .filter(|u| u.expires == 0 && exists(u))
+            .count();
+        if (now_bound.len() + added).saturating_sub(removed) > self.config.max_contacts_per_aor {
+            drop(loc);
+            return reply(req, 403, "Forbidden: too many contacts");
+        }
         // Step 8: apply.
         for u in updates {
             if u.expires == 0 {
@@ -135,7 +149,13 @@ impl SipService {
     }
 
     /// `200 OK` listing every current binding with its remaining time (RFC 3261 §10.3 step 8).
-    fn registered(&self, req: &Request, bindings: &[Binding], now: Instant, outbound: bool) -> Response {
+    fn registered(
+        &self,
+        req: &Request,
+        bindings: &[Binding],
+        now: Instant,
+        outbound: bool,
+    ) -> Response {
         let mut resp = reply(req, 200, "OK");
         for b in bindings {
             let left = b.expires_at.saturating_duration_since(now).as_secs().max(1);

@@ -62,18 +62,18 @@ pub fn new_branch() -> String {
     format!("z9hG4bK{}", random_token(16))
 }
 
-/// The bytes of a message for one WebSocket text frame (RFC 7118 §5.1: one message per frame).
-pub fn frame(msg: &bwclient_sip::Message) -> String {
-    String::from_utf8_lossy(&msg.to_bytes()).into_owned()
+/// The bytes of a message for one WebSocket frame (RFC 7118 §5.2: one message per frame).
+pub fn frame(msg: &bwclient_sip::Message) -> Vec<u8> {
+    msg.to_bytes()
 }
 
 /// [`frame`] for a response.
-pub fn response_frame(resp: Response) -> String {
+pub fn response_frame(resp: Response) -> Vec<u8> {
     frame(&bwclient_sip::Message::Response(resp))
 }
 
 /// [`frame`] for a request.
-pub fn request_frame(req: Request) -> String {
+pub fn request_frame(req: Request) -> Vec<u8> {
     frame(&bwclient_sip::Message::Request(req))
 }
 

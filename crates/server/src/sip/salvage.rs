@@ -102,7 +102,10 @@ mod tests {
         assert_eq!(r.code, 400);
         assert_eq!(r.reason, "Bad Request: bad  content-length");
         assert_eq!(r.headers.get(&HeaderName::CALL_ID), Some("c1"));
-        assert!(r.headers.get(&HeaderName::TO).is_some_and(|t| t.contains(";tag=")));
+        assert!(r
+            .headers
+            .get(&HeaderName::TO)
+            .is_some_and(|t| t.contains(";tag=")));
     }
 
     #[test]

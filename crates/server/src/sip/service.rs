@@ -99,7 +99,7 @@ impl SipService {
     }
 
     /// Queues a frame for a connection; `false` if it is gone or saturated.
-    pub(super) fn send(&self, conn: ConnId, frame: String) -> bool {
+    pub(super) fn send(&self, conn: ConnId, frame: Vec<u8>) -> bool {
         self.conns.send(conn, frame)
     }
 }

@@ -24,7 +24,7 @@ pub fn spawn(service: Weak<SipService>) {
             let Some(service) = service.upgrade() else {
                 break;
             };
-            service.sweep(Instant::now(), n % 30 == 0);
+            service.sweep(Instant::now(), n.is_multiple_of(30));
             n = n.wrapping_add(1);
         }
     });
@@ -42,7 +42,9 @@ impl SipService {
             let mut st = lock(&self.proxy);
             let ids: Vec<TxnId> = st.txns.keys().copied().collect();
             for id in ids {
-                let Some(txn) = st.txns.get_mut(&id) else { continue };
+                let Some(txn) = st.txns.get_mut(&id) else {
+                    continue;
+                };
                 if let Some(done) = txn.done_at {
                     if now.saturating_duration_since(done) > T64 {
                         st.remove(id);

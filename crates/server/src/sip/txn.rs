@@ -65,8 +65,6 @@ pub struct ProxyTxn {
     pub answered: bool,
     /// The best final non-2xx so far (RFC 3261 §16.7 step 6).
     pub best: Option<Response>,
-    /// The client sent CANCEL.
-    pub cancelled: bool,
     /// Set when no branch is pending any more.
     pub done_at: Option<Instant>,
     /// The Call-ID of the call this initial INVITE set up, for events.
@@ -105,12 +103,12 @@ impl CallRecord {
 /// What processing produced, carried out after the state lock is released.
 #[derive(Debug, Default)]
 pub struct Out {
-    pub sends: Vec<(ConnId, String)>,
+    pub sends: Vec<(ConnId, Vec<u8>)>,
     pub events: Vec<CallEvent>,
 }
 
 impl Out {
-    pub fn send(&mut self, conn: ConnId, frame: String) {
+    pub fn send(&mut self, conn: ConnId, frame: Vec<u8>) {
         self.sends.push((conn, frame));
     }
 }

@@ -37,9 +37,16 @@ async fn upgrade(State(service): State<Arc<SipService>>, ws: WebSocketUpgrade) -
             .into_response();
     }
     let Some(slot) = service.reserve_slot() else {
-        return (StatusCode::SERVICE_UNAVAILABLE, "too many SIP connections\n").into_response();
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too many SIP connections\n",
+        )
+            .into_response();
     };
-    let limit = service.config.max_frame_bytes.max(service.config.max_message_bytes);
+    let limit = service
+        .config
+        .max_frame_bytes
+        .max(service.config.max_message_bytes);
     ws.read_buffer_size(READ_BUFFER)
         .write_buffer_size(0)
         .max_write_buffer_size(MAX_WRITE_BUFFER)

@@ -214,7 +214,12 @@ impl Client {
         let mut req = url.into_client_request().expect("ws request");
         req.headers_mut()
             .insert("Sec-WebSocket-Protocol", "sip".parse().expect("header"));
-        let (ws, resp) = tokio::time::timeout(WAIT, tokio_tungstenite::connect_async(req))
+        // Small client buffers (like a browser's): the test holds 1,000 of these.
+        let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
+            .read_buffer_size(4096)
+            .write_buffer_size(0);
+        let connecting = tokio_tungstenite::connect_async_with_config(req, Some(config), true);
+        let (ws, resp) = tokio::time::timeout(WAIT, connecting)
             .await
             .expect("connect in time")
             .expect("websocket connects");
@@ -253,14 +258,33 @@ impl Client {
             .expect("send frame");
     }
 
+    /// The next text or binary frame: `(is_binary, bytes)`.
+    pub async fn recv_raw(&mut self) -> (bool, Vec<u8>) {
+        loop {
+            let next = tokio::time::timeout(WAIT, self.ws.next()).await;
+            let Ok(Some(Ok(frame))) = next else {
+                panic!("{}: no frame", self.user)
+            };
+            match frame {
+                WsMessage::Text(t) => return (false, t.as_bytes().to_vec()),
+                WsMessage::Binary(b) => return (true, b.to_vec()),
+                WsMessage::Close(_) => panic!("{}: connection closed", self.user),
+                _ => continue,
+            }
+        }
+    }
+
     /// The next text or binary frame, as text.
     pub async fn recv_text(&mut self) -> String {
         loop {
-            let frame = tokio::time::timeout(WAIT, self.ws.next())
-                .await
-                .unwrap_or_else(|_| panic!("{}: no frame within {WAIT:?}", self.user))
-                .unwrap_or_else(|| panic!("{}: connection closed", self.user))
-                .expect("frame");
+            let next = tokio::time::timeout(WAIT, self.ws.next()).await;
+            let Ok(next) = next else {
+                panic!("{}: no frame within {WAIT:?}", self.user)
+            };
+            let Some(frame) = next else {
+                panic!("{}: connection closed", self.user)
+            };
+            let frame = frame.expect("frame");
             match frame {
                 WsMessage::Text(t) => return t.as_str().to_owned(),
                 WsMessage::Binary(b) => return String::from_utf8_lossy(&b).into_owned(),
@@ -304,7 +328,14 @@ impl Client {
     }
 
     /// A REGISTER as JsSIP writes it, with `extra` header lines (each ending in CRLF).
-    pub fn register_text(&mut self, host: &str, expires: u32, call_id: &str, cseq: u32, extra: &str) -> String {
+    pub fn register_text(
+        &mut self,
+        host: &str,
+        expires: u32,
+        call_id: &str,
+        cseq: u32,
+        extra: &str,
+    ) -> String {
         let branch = self.fresh();
         let user = self.user.clone();
         let contact = self.contact.clone();
@@ -329,13 +360,25 @@ impl Client {
     /// Registers with `X-Callsign-Token` and expects `200`.
     pub async fn register_with_token(&mut self, token: &str) -> Response {
         let call_id = self.fresh();
-        let text = self.register_text(HOST, 600, &call_id, 1, &format!("X-Callsign-Token: {token}\r\n"));
+        let text = self.register_text(
+            HOST,
+            600,
+            &call_id,
+            1,
+            &format!("X-Callsign-Token: {token}\r\n"),
+        );
         self.send(&text).await;
         self.expect_response(200).await
     }
 
     /// An INVITE to `target` (a Request-URI) with an SDP offer and `extra` headers.
-    pub fn invite_text(&mut self, target: &str, call_id: &str, from_tag: &str, extra: &str) -> String {
+    pub fn invite_text(
+        &mut self,
+        target: &str,
+        call_id: &str,
+        from_tag: &str,
+        extra: &str,
+    ) -> String {
         let branch = self.fresh();
         let user = self.user.clone();
         let contact = self.contact.clone();

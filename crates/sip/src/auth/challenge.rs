@@ -32,7 +32,10 @@ impl DigestChallenge {
         };
         let qop_auth = match challenge.param("qop") {
             Some(list) => {
-                if !list.split(',').any(|q| q.trim().eq_ignore_ascii_case("auth")) {
+                if !list
+                    .split(',')
+                    .any(|q| q.trim().eq_ignore_ascii_case("auth"))
+                {
                     return None;
                 }
                 true
@@ -150,7 +153,11 @@ mod tests {
             r#"Digest realm="r""#,
             r#"Basic realm="r""#,
         ] {
-            assert_eq!(DigestChallenge::from_challenge(&challenge(value), false), None, "{value}");
+            assert_eq!(
+                DigestChallenge::from_challenge(&challenge(value), false),
+                None,
+                "{value}"
+            );
         }
     }
 
@@ -173,7 +180,10 @@ mod tests {
             1,
             "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ",
         );
-        assert_eq!(creds.param("response"), Some("8ca523f5e9506fed4657c9700eebdbec"));
+        assert_eq!(
+            creds.param("response"),
+            Some("8ca523f5e9506fed4657c9700eebdbec")
+        );
         let mut printed = String::new();
         creds.print(&mut printed);
         assert!(printed.starts_with(r#"Digest username="Mufasa", realm="http-auth@example.org""#));

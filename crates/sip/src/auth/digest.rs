@@ -197,7 +197,9 @@ mod tests {
         let ha1 = Algorithm::Md5.hash_hex(b"Mufasa:http-auth@example.org:Circle of Life");
         let ha2 = Algorithm::Md5.hash_hex(b"GET:/dir/index.html");
         let expected = Algorithm::Md5.hash_hex(
-            [ha1.as_str(), plain.nonce, ha2.as_str()].join(":").as_bytes(),
+            [ha1.as_str(), plain.nonce, ha2.as_str()]
+                .join(":")
+                .as_bytes(),
         );
         assert_eq!(compute(&no_qop), expected);
         let sess = DigestInput {
@@ -210,7 +212,10 @@ mod tests {
     #[test]
     fn algorithm_names() {
         assert_eq!(Algorithm::parse("md5"), Some(Algorithm::Md5));
-        assert_eq!(Algorithm::parse("SHA-256-sess"), Some(Algorithm::Sha256Sess));
+        assert_eq!(
+            Algorithm::parse("SHA-256-sess"),
+            Some(Algorithm::Sha256Sess)
+        );
         assert_eq!(Algorithm::parse("SHA-512-256"), None);
         assert_eq!(nc_hex(1), "00000001");
         assert_eq!(nc_hex(0x1a2b), "00001a2b");

@@ -100,7 +100,12 @@ impl Call {
         matches!(
             self.state,
             CallState::Cancelling { .. } | CallState::Terminating | CallState::Terminated
-        ) || matches!(self.state, CallState::Accepted { bye_after_ack: true })
+        ) || matches!(
+            self.state,
+            CallState::Accepted {
+                bye_after_ack: true
+            }
+        )
     }
 
     pub fn next_deadline(&self) -> Option<Time> {

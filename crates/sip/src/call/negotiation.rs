@@ -9,17 +9,28 @@ use core::time::Duration;
 pub enum Negotiation {
     Idle,
     /// We sent a re-INVITE carrying `sdp`.
-    LocalOffer { sdp: String },
+    LocalOffer {
+        sdp: String,
+    },
     /// Our re-INVITE got 491; we re-send `sdp` when the back-off timer fires (§14.1).
-    GlareWait { sdp: String },
+    GlareWait {
+        sdp: String,
+    },
     /// The peer's re-INVITE (server transaction `branch`) waits for the application:
     /// `offered` if it carried an offer (else the app gives an offer and the ACK the answer).
-    RemotePending { branch: String, offered: bool },
+    RemotePending {
+        branch: String,
+        offered: bool,
+    },
     /// We sent the 2xx to the peer's re-INVITE; the ACK carries the answer when we offered.
-    AwaitingAck { we_offered: bool },
+    AwaitingAck {
+        we_offered: bool,
+    },
     /// UAC of an INVITE without SDP: the 2xx held the offer; the application's answer goes in
     /// the ACK for CSeq `invite_seq`.
-    AnswerInAck { invite_seq: u32 },
+    AnswerInAck {
+        invite_seq: u32,
+    },
 }
 
 /// §14.1 back-off after a 491: 2.1–4 s in steps of 10 ms for the owner of the Call-ID,

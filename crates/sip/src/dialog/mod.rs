@@ -75,7 +75,11 @@ impl Dialog {
         let to: ToHeader = typed(&response.headers, "to")?;
         let call_id: CallId = typed(&invite.headers, "call-id")?;
         let cseq: CSeq = typed(&invite.headers, "cseq")?;
-        let local_tag = from.0.tag().ok_or(DialogError::Header("from tag"))?.to_owned();
+        let local_tag = from
+            .0
+            .tag()
+            .ok_or(DialogError::Header("from tag"))?
+            .to_owned();
         let remote_tag = to.0.tag().ok_or(DialogError::NoRemoteTag)?.to_owned();
         let route_set = RouteSet::from_record_route(&response.headers, true)
             .map_err(|_| DialogError::Header("record-route"))?;
@@ -109,7 +113,11 @@ impl Dialog {
         let to: ToHeader = typed(&invite.headers, "to")?;
         let call_id: CallId = typed(&invite.headers, "call-id")?;
         let cseq: CSeq = typed(&invite.headers, "cseq")?;
-        let remote_tag = from.0.tag().ok_or(DialogError::Header("from tag"))?.to_owned();
+        let remote_tag = from
+            .0
+            .tag()
+            .ok_or(DialogError::Header("from tag"))?
+            .to_owned();
         let route_set = RouteSet::from_record_route(&invite.headers, false)
             .map_err(|_| DialogError::Header("record-route"))?;
         let remote_target = contact_uri(&invite.headers).ok_or(DialogError::Header("contact"))?;

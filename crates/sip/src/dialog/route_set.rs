@@ -17,7 +17,10 @@ pub struct RouteSet {
 impl RouteSet {
     /// From the Record-Route headers of a message: in order for the UAS (§12.1.1), reversed
     /// for the UAC (§12.1.2). A malformed Record-Route gives an empty set rather than a guess.
-    pub fn from_record_route(headers: &Headers, reverse: bool) -> Result<RouteSet, crate::ParseError> {
+    pub fn from_record_route(
+        headers: &Headers,
+        reverse: bool,
+    ) -> Result<RouteSet, crate::ParseError> {
         let mut routes: Vec<NameAddr> = headers
             .typed_all::<RecordRoute>()?
             .into_iter()
@@ -61,9 +64,10 @@ impl RouteSet {
             for route in &self.routes[1..] {
                 request.headers.push(HeaderName::ROUTE, route_value(route));
             }
-            request
-                .headers
-                .push(HeaderName::ROUTE, route_value(&NameAddr::new(remote_target.clone())));
+            request.headers.push(
+                HeaderName::ROUTE,
+                route_value(&NameAddr::new(remote_target.clone())),
+            );
         }
     }
 }
@@ -117,7 +121,10 @@ mod tests {
         let routes: Vec<&str> = req.headers.get_all(&HeaderName::ROUTE).collect();
         assert_eq!(
             routes,
-            ["<sip:loose.example;lr>", "<sip:bob@client.invalid;transport=ws>"]
+            [
+                "<sip:loose.example;lr>",
+                "<sip:bob@client.invalid;transport=ws>"
+            ]
         );
     }
 

@@ -66,6 +66,9 @@ mod tests {
         assert_eq!(granted_expires(&r, &ours, "<urn:uuid:1>", 600), 300);
         let other = Uri::parse("sip:zzz@z.invalid").unwrap();
         assert_eq!(granted_expires(&r, &other, "<urn:uuid:9>", 600), 50);
-        assert_eq!(granted_expires(&Response::new(200, "OK"), &ours, "", 600), 600);
+        assert_eq!(
+            granted_expires(&Response::new(200, "OK"), &ours, "", 600),
+            600
+        );
     }
 }

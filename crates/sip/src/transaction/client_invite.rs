@@ -193,3 +193,90 @@ pub fn ack_for_failure(invite: &Request, response: &Response) -> Request {
     ack.headers.push(HeaderName::CONTENT_LENGTH, "0");
     ack
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::uri::Uri;
+
+    fn invite() -> Request {
+        let mut r = Request::new(Method::INVITE, Uri::sip(Some("bob"), "example.test"));
+        r.headers
+            .push(HeaderName::VIA, "SIP/2.0/WSS a.invalid;branch=z9hG4bK1");
+        r.headers.push(HeaderName::MAX_FORWARDS, "70");
+        r.headers
+            .push(HeaderName::FROM, "<sip:alice@example.test>;tag=a");
+        r.headers.push(HeaderName::TO, "<sip:bob@example.test>");
+        r.headers.push(HeaderName::CALL_ID, "c1");
+        r.headers.push(HeaderName::CSEQ, "4 INVITE");
+        r.headers.push(HeaderName::ROUTE, "<sip:p.example;lr>");
+        r
+    }
+
+    fn response(code: u16) -> Response {
+        let mut r = Response::new(code, "x");
+        r.headers
+            .push(HeaderName::TO, "<sip:bob@example.test>;tag=b");
+        r
+    }
+
+    #[test]
+    fn provisional_stops_timer_b() {
+        let mut tx = ClientInvite::start(Time::ZERO, invite());
+        assert_eq!(tx.next_deadline(), Some(Time::from_millis(32_000)));
+        let out = tx.on_response(Time::ZERO, response(180));
+        assert!(matches!(out.event, Some(ClientEvent::Provisional(_))));
+        assert_eq!(tx.state(), ClientInviteState::Proceeding);
+        assert_eq!(tx.next_deadline(), None);
+        assert!(tx.has_response() && !tx.has_final());
+    }
+
+    #[test]
+    fn failure_is_acked_by_the_transaction() {
+        let mut tx = ClientInvite::start(Time::ZERO, invite());
+        let out = tx.on_response(Time::ZERO, response(486));
+        assert!(matches!(out.event, Some(ClientEvent::Final(ref r)) if r.code == 486));
+        let ack = out.ack.expect("ack");
+        assert_eq!(ack.method, Method::ACK);
+        assert_eq!(ack.uri.to_string(), "sip:bob@example.test");
+        assert_eq!(
+            ack.headers.get(&HeaderName::VIA),
+            Some("SIP/2.0/WSS a.invalid;branch=z9hG4bK1")
+        );
+        assert_eq!(
+            ack.headers.get(&HeaderName::TO),
+            Some("<sip:bob@example.test>;tag=b")
+        );
+        assert_eq!(ack.headers.get(&HeaderName::CSEQ), Some("4 ACK"));
+        assert_eq!(
+            ack.headers.get(&HeaderName::ROUTE),
+            Some("<sip:p.example;lr>")
+        );
+        assert!(tx.is_terminated());
+    }
+
+    #[test]
+    fn success_is_accepted_and_repeated_to_the_tu() {
+        let mut tx = ClientInvite::start(Time::ZERO, invite());
+        let out = tx.on_response(Time::ZERO, response(200));
+        assert!(out.ack.is_none());
+        assert_eq!(tx.state(), ClientInviteState::Accepted);
+        // RFC 6026: a retransmitted or forked 2xx still reaches the TU.
+        let again = tx.on_response(Time::from_millis(10), response(200));
+        assert!(matches!(again.event, Some(ClientEvent::Final(_))));
+        assert!(tx.on_response(Time::ZERO, response(486)).event.is_none());
+        assert_eq!(tx.on_timeout(Time::from_millis(32_000)), None);
+        assert!(tx.is_terminated());
+    }
+
+    #[test]
+    fn timer_b_times_out() {
+        let mut tx = ClientInvite::start(Time::ZERO, invite());
+        assert_eq!(tx.on_timeout(Time::from_millis(31_999)), None);
+        assert_eq!(
+            tx.on_timeout(Time::from_millis(32_000)),
+            Some(ClientEvent::Timeout)
+        );
+        assert!(tx.is_terminated());
+    }
+}

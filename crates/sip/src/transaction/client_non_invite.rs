@@ -105,10 +105,16 @@ mod tests {
         let mut tx = ClientNonInvite::start(Time::ZERO, request());
         assert_eq!(tx.next_deadline(), Some(Time::from_millis(32_000)));
         let trying = Response::new(100, "Trying");
-        assert!(matches!(tx.on_response(trying), Some(ClientEvent::Provisional(_))));
+        assert!(matches!(
+            tx.on_response(trying),
+            Some(ClientEvent::Provisional(_))
+        ));
         assert_eq!(tx.state(), ClientNonInviteState::Proceeding);
         let ok = Response::new(200, "OK");
-        assert!(matches!(tx.on_response(ok.clone()), Some(ClientEvent::Final(_))));
+        assert!(matches!(
+            tx.on_response(ok.clone()),
+            Some(ClientEvent::Final(_))
+        ));
         assert!(tx.is_terminated());
         assert_eq!(tx.on_response(ok), None);
         assert_eq!(tx.next_deadline(), None);

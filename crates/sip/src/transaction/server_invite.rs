@@ -134,9 +134,11 @@ mod tests {
     #[test]
     fn failure_waits_for_ack() {
         let mut tx = ServerInvite::start(invite());
-        tx.respond(Time::ZERO, &Response::new(180, "Ringing")).unwrap();
+        tx.respond(Time::ZERO, &Response::new(180, "Ringing"))
+            .unwrap();
         assert!(tx.is_pending());
-        tx.respond(Time::ZERO, &Response::new(486, "Busy Here")).unwrap();
+        tx.respond(Time::ZERO, &Response::new(486, "Busy Here"))
+            .unwrap();
         assert_eq!(tx.state(), ServerInviteState::Completed);
         assert_eq!(
             tx.respond(Time::ZERO, &Response::new(200, "OK")),
@@ -149,7 +151,8 @@ mod tests {
     #[test]
     fn timer_h_without_ack() {
         let mut tx = ServerInvite::start(invite());
-        tx.respond(Time::ZERO, &Response::new(603, "Decline")).unwrap();
+        tx.respond(Time::ZERO, &Response::new(603, "Decline"))
+            .unwrap();
         assert_eq!(tx.on_timeout(Time::from_millis(31_999)), None);
         assert_eq!(tx.on_timeout(Time::from_millis(32_000)), Some(true));
         assert!(tx.is_terminated());

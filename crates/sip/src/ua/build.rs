@@ -30,7 +30,9 @@ impl Ua {
     ) -> Request {
         let mut request = Request::new(method.clone(), uri);
         if let Some(proxy) = &self.config.outbound_proxy {
-            request.headers.push_typed(&Route(NameAddr::new(proxy.clone())));
+            request
+                .headers
+                .push_typed(&Route(NameAddr::new(proxy.clone())));
         }
         request.headers.push_typed(&ToHeader(to));
         request.headers.push_typed(&self.our_from(from_tag));
@@ -62,7 +64,12 @@ impl Ua {
 }
 
 /// Sets a body and its Content-Type (Content-Length is printed from the body).
-pub(super) fn set_body(headers: &mut crate::Headers, body: &mut Vec<u8>, content_type: &str, text: &str) {
+pub(super) fn set_body(
+    headers: &mut crate::Headers,
+    body: &mut Vec<u8>,
+    content_type: &str,
+    text: &str,
+) {
     headers.set(HeaderName::CONTENT_TYPE, content_type);
     *body = text.as_bytes().to_vec();
 }

@@ -82,7 +82,12 @@ impl Ua {
         copy_record_route(&call.invite, &mut response);
         self.push_dialog_headers(&mut response.headers);
         self.push_user_agent(&mut response.headers);
-        set_body(&mut response.headers, &mut response.body, "application/sdp", sdp);
+        set_body(
+            &mut response.headers,
+            &mut response.body,
+            "application/sdp",
+            sdp,
+        );
         response
     }
 
@@ -121,7 +126,11 @@ impl Ua {
         if call.state != CallState::Incoming {
             return Err(UaError::InvalidState("call is not ringing"));
         }
-        let (invite, branch, tag) = (call.invite.clone(), call.invite_branch.clone(), call.local_tag.clone());
+        let (invite, branch, tag) = (
+            call.invite.clone(),
+            call.invite_branch.clone(),
+            call.local_tag.clone(),
+        );
         let response = self.response_to(&invite, code, Some(&tag));
         self.respond(now, &branch, &Method::INVITE, response);
         self.end_call(now, handle, Some(code), EndReason::LocalReject);
@@ -248,8 +257,11 @@ impl Ua {
                 self.report_ended(now, handle, None, EndReason::NoAnswer);
             }
             (CallTimer::NoAnswer, CallState::Incoming) => {
-                let (invite, branch, tag) =
-                    (call.invite.clone(), call.invite_branch.clone(), call.local_tag.clone());
+                let (invite, branch, tag) = (
+                    call.invite.clone(),
+                    call.invite_branch.clone(),
+                    call.local_tag.clone(),
+                );
                 let response = self.response_to(&invite, 480, Some(&tag));
                 self.respond(now, &branch, &Method::INVITE, response);
                 self.end_call(now, handle, Some(480), EndReason::NoAnswer);

@@ -69,7 +69,12 @@ impl Ua {
             request.headers.push(name.clone(), value.as_str());
         }
         if let Some(sdp) = &offer {
-            set_body(&mut request.headers, &mut request.body, "application/sdp", sdp);
+            set_body(
+                &mut request.headers,
+                &mut request.body,
+                "application/sdp",
+                sdp,
+            );
         }
         let mut timers = TimerTable::new();
         timers.set(CallTimer::NoAnswer, now + self.config.no_answer_timeout);
@@ -140,7 +145,12 @@ impl Ua {
         };
         let invite = call.invite.clone();
         if send_now {
-            self.send_client(now, cancel_for(&invite, None), Owner::Call(handle), Attempts::default());
+            self.send_client(
+                now,
+                cancel_for(&invite, None),
+                Owner::Call(handle),
+                Attempts::default(),
+            );
         }
     }
 
@@ -177,7 +187,10 @@ impl Ua {
             return;
         };
         let transfer_of = call.transfer_of;
-        let answered = call.dialog.as_ref().is_some_and(|d| d.state == DialogState::Confirmed);
+        let answered = call
+            .dialog
+            .as_ref()
+            .is_some_and(|d| d.state == DialogState::Confirmed);
         self.emit(Event::Ended {
             call: handle,
             code,
@@ -241,7 +254,9 @@ impl Ua {
         };
         let state = call.state;
         match event {
-            ClientEvent::Provisional(response) => self.invite_provisional(now, handle, state, response),
+            ClientEvent::Provisional(response) => {
+                self.invite_provisional(now, handle, state, response)
+            }
             ClientEvent::Final(response) if response.is_success() => {
                 self.invite_success(now, handle, state, response)
             }
@@ -261,7 +276,13 @@ impl Ua {
         }
     }
 
-    fn invite_provisional(&mut self, now: Time, handle: CallHandle, state: CallState, response: Response) {
+    fn invite_provisional(
+        &mut self,
+        now: Time,
+        handle: CallHandle,
+        state: CallState,
+        response: Response,
+    ) {
         let code = response.code;
         let Ok(call) = self.call_mut(handle) else {
             return;
@@ -284,7 +305,12 @@ impl Ua {
         match state {
             CallState::Cancelling { cancel_sent: false } => {
                 call.state = CallState::Cancelling { cancel_sent: true };
-                self.send_client(now, cancel_for(&invite, None), Owner::Call(handle), Attempts::default());
+                self.send_client(
+                    now,
+                    cancel_for(&invite, None),
+                    Owner::Call(handle),
+                    Attempts::default(),
+                );
             }
             CallState::Calling if code > 100 => {
                 let early_sdp = parts::sdp(&response.headers, &response.body);
@@ -301,7 +327,13 @@ impl Ua {
         }
     }
 
-    fn invite_success(&mut self, now: Time, handle: CallHandle, state: CallState, response: Response) {
+    fn invite_success(
+        &mut self,
+        now: Time,
+        handle: CallHandle,
+        state: CallState,
+        response: Response,
+    ) {
         let Ok(call) = self.call_mut(handle) else {
             return;
         };
@@ -338,7 +370,9 @@ impl Ua {
             },
         };
         dialog.state = DialogState::Confirmed;
-        let invite_seq = parts::cseq(&call.invite.headers).map(|c| c.seq).unwrap_or(1);
+        let invite_seq = parts::cseq(&call.invite.headers)
+            .map(|c| c.seq)
+            .unwrap_or(1);
         call.timers.stop(CallTimer::NoAnswer);
         let sdp = parts::sdp(&response.headers, &response.body);
         let offer_in_invite = call.offer_in_invite;

@@ -8,8 +8,7 @@ use crate::call::CallHandle;
 use crate::events::{Discard, Event};
 use crate::header::name::HeaderName;
 use crate::header::typed::{
-    Authorization, CSeq, Challenge, ProxyAuthenticate, ProxyAuthorization, Via,
-    WwwAuthenticate,
+    Authorization, CSeq, Challenge, ProxyAuthenticate, ProxyAuthorization, Via, WwwAuthenticate,
 };
 use crate::message::{Request, Response};
 use crate::method::Method;
@@ -128,7 +127,10 @@ impl Ua {
         ack.headers.push_front(HeaderName::MAX_FORWARDS, "70");
         let branch = self.rng.branch();
         let via = self.local.via(&branch);
-        ack.headers.push_front(HeaderName::VIA, crate::header::typed::TypedHeader::to_value(&via));
+        ack.headers.push_front(
+            HeaderName::VIA,
+            crate::header::typed::TypedHeader::to_value(&via),
+        );
         self.send_request_text(&ack);
         ack
     }
@@ -326,7 +328,11 @@ impl Ua {
         if let Owner::Call(handle) = owner {
             if sent.method == Method::INVITE {
                 if let Some(call) = self.calls.iter_mut().find(|c| c.handle == handle) {
-                    if call.dialog.as_ref().is_none_or(|d| d.state == crate::dialog::DialogState::Early) {
+                    if call
+                        .dialog
+                        .as_ref()
+                        .is_none_or(|d| d.state == crate::dialog::DialogState::Early)
+                    {
                         call.invite = sent.clone();
                     }
                 }
@@ -347,7 +353,9 @@ fn remove_credentials(request: &mut Request, header: &HeaderName, realm: &str) {
                 <ProxyAuthorization as crate::header::typed::TypedHeader>::parse(value).map(|a| a.0)
             };
             match parsed {
-                Ok(c) => !(c.scheme.eq_ignore_ascii_case("Bearer") || c.param("realm") == Some(realm)),
+                Ok(c) => {
+                    !(c.scheme.eq_ignore_ascii_case("Bearer") || c.param("realm") == Some(realm))
+                }
                 Err(_) => false,
             }
         })

@@ -48,7 +48,7 @@ impl Ua {
             "INFO" => self.on_info(now, handle, &request, branch),
             "REFER" => self.on_refer(now, handle, &request, branch),
             "NOTIFY" => self.on_notify(now, handle, &request, branch),
-            "MESSAGE" => self.on_message(now, &request, branch, Some(handle)),
+            "MESSAGE" => self.on_message(now, &request, branch),
             "OPTIONS" => self.on_options(now, &request, branch),
             "UPDATE" | "PRACK" | "SUBSCRIBE" | "PUBLISH" | "REGISTER" => {
                 self.respond_not_allowed(now, &request, branch)
@@ -155,7 +155,9 @@ impl Ua {
             return Err(UaError::InvalidState("call is not established"));
         }
         if call.negotiation != Negotiation::Idle {
-            return Err(UaError::InvalidState("an offer/answer exchange is in progress"));
+            return Err(UaError::InvalidState(
+                "an offer/answer exchange is in progress",
+            ));
         }
         if !self.transport_up {
             return Err(UaError::TransportDown);
@@ -178,7 +180,12 @@ impl Ua {
         self.push_dialog_headers(&mut request.headers);
         self.push_user_agent(&mut request.headers);
         self.push_token_header(&mut request.headers);
-        set_body(&mut request.headers, &mut request.body, "application/sdp", sdp);
+        set_body(
+            &mut request.headers,
+            &mut request.body,
+            "application/sdp",
+            sdp,
+        );
         self.send_client(now, request, Owner::Call(handle), Attempts::default());
     }
 
@@ -205,7 +212,12 @@ impl Ua {
 
     /// Answers the peer's offer: the 2xx to its re-INVITE (or our offer for a re-INVITE
     /// without SDP), or, after our INVITE without SDP, the ACK carrying our answer.
-    pub fn answer_reinvite(&mut self, now: Time, handle: CallHandle, sdp: &str) -> Result<(), UaError> {
+    pub fn answer_reinvite(
+        &mut self,
+        now: Time,
+        handle: CallHandle,
+        sdp: &str,
+    ) -> Result<(), UaError> {
         let call = self.call_ref(handle)?;
         match call.negotiation.clone() {
             Negotiation::RemotePending { branch, offered } => {
@@ -215,7 +227,12 @@ impl Ua {
                 let mut response = self.response_to(&request, 200, Some(&call.local_tag.clone()));
                 self.push_dialog_headers(&mut response.headers);
                 self.push_user_agent(&mut response.headers);
-                set_body(&mut response.headers, &mut response.body, "application/sdp", sdp);
+                set_body(
+                    &mut response.headers,
+                    &mut response.body,
+                    "application/sdp",
+                    sdp,
+                );
                 if !self.respond(now, &branch, &Method::INVITE, response) {
                     return Err(UaError::InvalidState("re-invite already answered"));
                 }
@@ -237,7 +254,12 @@ impl Ua {
 
     /// Refuses the peer's re-INVITE with `code` (e.g. 488 Not Acceptable Here); the session
     /// stays as it was.
-    pub fn reject_reinvite(&mut self, now: Time, handle: CallHandle, code: u16) -> Result<(), UaError> {
+    pub fn reject_reinvite(
+        &mut self,
+        now: Time,
+        handle: CallHandle,
+        code: u16,
+    ) -> Result<(), UaError> {
         if !(300..=699).contains(&code) {
             return Err(UaError::BadStatus(code));
         }
@@ -256,10 +278,13 @@ impl Ua {
 
     /// The request of a live server transaction.
     fn server_request(&self, branch: &str) -> Option<Request> {
-        self.servers.iter().find(|s| s.branch == branch).map(|s| match &s.machine {
-            super::server::ServerMachine::Invite(tx) => tx.request().clone(),
-            super::server::ServerMachine::NonInvite(tx) => tx.request().clone(),
-        })
+        self.servers
+            .iter()
+            .find(|s| s.branch == branch)
+            .map(|s| match &s.machine {
+                super::server::ServerMachine::Invite(tx) => tx.request().clone(),
+                super::server::ServerMachine::NonInvite(tx) => tx.request().clone(),
+            })
     }
 
     /// Responses to our re-INVITE (§14.1).
@@ -317,7 +342,10 @@ impl Ua {
     fn end_on_dialog_failure(&mut self, now: Time, handle: CallHandle, code: u16) {
         match code {
             481 => self.end_call(now, handle, Some(481), EndReason::DialogGone),
-            408 if self.call_ref(handle).is_ok_and(|c| c.state == CallState::Confirmed) => {
+            408 if self
+                .call_ref(handle)
+                .is_ok_and(|c| c.state == CallState::Confirmed) =>
+            {
                 self.report_ended(now, handle, Some(408), EndReason::Timeout);
                 self.send_bye(now, handle);
             }

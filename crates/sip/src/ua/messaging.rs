@@ -4,7 +4,6 @@ use super::build::set_body;
 use super::client::Owner;
 use super::{parts, MessageHandle, Ua, UaError};
 use crate::auth::attempts::Attempts;
-use crate::call::CallHandle;
 use crate::events::Event;
 use crate::header::typed::FromHeader;
 use crate::message::Request;
@@ -67,13 +66,7 @@ impl Ua {
     }
 
     /// MESSAGE received (RFC 3428 §7): 200, then [`Event::Message`].
-    pub(super) fn on_message(
-        &mut self,
-        now: Time,
-        request: &Request,
-        branch: &str,
-        _call: Option<CallHandle>,
-    ) {
+    pub(super) fn on_message(&mut self, now: Time, request: &Request, branch: &str) {
         let from = match request.headers.typed::<FromHeader>() {
             Some(Ok(from)) => from.0.uri,
             _ => return self.respond_code(now, request, branch, 400),
@@ -87,7 +80,6 @@ impl Ua {
     }
 }
 
-/// Keeps `Request` construction details in one place for tests of this module.
 #[cfg(test)]
 mod tests {
     use super::super::{Input, Output, UaConfig};
@@ -99,12 +91,22 @@ mod tests {
         config.via_host = Some("a.invalid".into());
         let mut ua = Ua::new(config);
         assert_eq!(
-            ua.send_message(Time::ZERO, Uri::parse("sip:bob@example.test").unwrap(), "text/plain", "hi"),
+            ua.send_message(
+                Time::ZERO,
+                Uri::parse("sip:bob@example.test").unwrap(),
+                "text/plain",
+                "hi"
+            ),
             Err(UaError::TransportDown)
         );
         ua.handle_input(Time::ZERO, Input::TransportUp);
-        ua.send_message(Time::ZERO, Uri::parse("sip:bob@example.test").unwrap(), "text/plain", "hi")
-            .unwrap();
+        ua.send_message(
+            Time::ZERO,
+            Uri::parse("sip:bob@example.test").unwrap(),
+            "text/plain",
+            "hi",
+        )
+        .unwrap();
         let Output::Transmit(text) = ua.poll_output(Time::ZERO) else {
             panic!("no transmit");
         };

@@ -201,7 +201,10 @@ impl Ua {
 
     /// The state of a call, `None` once it is gone.
     pub fn call_state(&self, call: crate::call::CallHandle) -> Option<crate::call::CallState> {
-        self.calls.iter().find(|c| c.handle == call).map(|c| c.state)
+        self.calls
+            .iter()
+            .find(|c| c.handle == call)
+            .map(|c| c.state)
     }
 
     /// Handles of the calls still known (ended calls disappear once their protocol is done).

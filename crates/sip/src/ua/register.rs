@@ -109,7 +109,9 @@ impl Ua {
         contact.set_param("expires", Some(&expires.to_string()));
         request.headers.push_typed(&Contact::Addr(contact));
         request.headers.push_typed(&Expires(expires));
-        request.headers.push(HeaderName::SUPPORTED, "path, outbound, gruu");
+        request
+            .headers
+            .push(HeaderName::SUPPORTED, "path, outbound, gruu");
         self.push_user_agent(&mut request.headers);
         self.push_token_header(&mut request.headers);
         self.push_register_credentials(&mut request);
@@ -134,8 +136,7 @@ impl Ua {
             let uri = request.uri.to_string();
             let nc = self.nonces.next_nc(&challenge.nonce);
             let cnonce = self.rng.cnonce();
-            let credentials =
-                challenge.answer(&username, &password, "REGISTER", &uri, nc, &cnonce);
+            let credentials = challenge.answer(&username, &password, "REGISTER", &uri, nc, &cnonce);
             if challenge.proxy {
                 request
                     .headers
@@ -157,14 +158,17 @@ impl Ua {
     /// The result of a REGISTER transaction.
     pub(super) fn registration_result(&mut self, now: Time, request: &Request, event: ClientEvent) {
         // A late answer to a REGISTER we no longer care about (a newer one was sent).
-        let current = super::parts::cseq(&request.headers).map(|c| c.seq) == Some(self.registration.cseq);
+        let current =
+            super::parts::cseq(&request.headers).map(|c| c.seq) == Some(self.registration.cseq);
         if !current {
             return;
         }
         let removing = matches!(request.headers.typed::<Expires>(), Some(Ok(Expires(0))));
         let (code, reason, response) = match event {
             ClientEvent::Provisional(_) => return,
-            ClientEvent::Final(response) => (response.code, response.reason.clone(), Some(response)),
+            ClientEvent::Final(response) => {
+                (response.code, response.reason.clone(), Some(response))
+            }
             ClientEvent::Timeout => (408, "Request Timeout".to_owned(), None),
             ClientEvent::TransportError => (503, "Transport Error".to_owned(), None),
         };
@@ -184,6 +188,16 @@ impl Ua {
                     &self.local.instance_bracketed(),
                     self.registration.expires,
                 );
+                if expires == 0 {
+                    // The registrar did not keep our binding (§10.2.4): refreshing every
+                    // second would not help.
+                    self.registration.state = RegistrationState::Idle;
+                    self.emit(Event::RegistrationFailed {
+                        code,
+                        reason: "binding not kept".to_owned(),
+                    });
+                    return;
+                }
                 self.registration.state = RegistrationState::Registered;
                 self.registration
                     .timers

@@ -81,7 +81,12 @@ pub(crate) fn set_to_tag(response: &mut Response, tag: &str) {
 
 impl Ua {
     /// A response to `request` with our To tag (`tag`, or a fresh one).
-    pub(super) fn response_to(&mut self, request: &Request, code: u16, tag: Option<&str>) -> Response {
+    pub(super) fn response_to(
+        &mut self,
+        request: &Request,
+        code: u16,
+        tag: Option<&str>,
+    ) -> Response {
         let mut response = local_response(request, code);
         if code != 100 && parts::to_tag(&response.headers).is_none() {
             let tag = match tag {
@@ -95,7 +100,13 @@ impl Ua {
 
     /// Sends `response` through the server transaction (`branch`, `method`). Returns false
     /// when there is none or it already sent a final response.
-    pub(super) fn respond(&mut self, now: Time, branch: &str, method: &Method, response: Response) -> bool {
+    pub(super) fn respond(
+        &mut self,
+        now: Time,
+        branch: &str,
+        method: &Method,
+        response: Response,
+    ) -> bool {
         let Some(index) = self
             .servers
             .iter()
@@ -126,8 +137,7 @@ impl Ua {
     /// True while the INVITE server transaction `branch` has not sent a final response.
     pub(super) fn invite_pending(&self, branch: &str) -> bool {
         self.servers.iter().any(|s| {
-            s.branch == branch
-                && matches!(&s.machine, ServerMachine::Invite(tx) if tx.is_pending())
+            s.branch == branch && matches!(&s.machine, ServerMachine::Invite(tx) if tx.is_pending())
         })
     }
 
@@ -149,8 +159,14 @@ impl Ua {
         };
         let cseq = parts::cseq(&request.headers);
         let valid = parts::call_id(&request.headers).is_some()
-            && request.headers.typed::<crate::header::typed::FromHeader>().is_some_and(|r| r.is_ok())
-            && request.headers.typed::<crate::header::typed::ToHeader>().is_some_and(|r| r.is_ok())
+            && request
+                .headers
+                .typed::<crate::header::typed::FromHeader>()
+                .is_some_and(|r| r.is_ok())
+            && request
+                .headers
+                .typed::<crate::header::typed::ToHeader>()
+                .is_some_and(|r| r.is_ok())
             && cseq.as_ref().is_some_and(|c| c.method == request.method);
         if request.method == Method::ACK {
             if !valid {
@@ -162,7 +178,9 @@ impl Ua {
             // §8.2: a request we cannot even identify gets a 400 if we can address one.
             let response = local_response(&request, 400);
             self.send_response_text(&response);
-            return self.emit(Event::Discarded(Discard::BadRequest("from, to, call-id or cseq")));
+            return self.emit(Event::Discarded(Discard::BadRequest(
+                "from, to, call-id or cseq",
+            )));
         }
         if let Some(entry) = self
             .servers
@@ -205,7 +223,9 @@ impl Ua {
             if !unknown.is_empty() && request.method != Method::ACK {
                 // §8.2.2.3: 420 listing what we do not support.
                 let mut response = self.response_to(&request, 420, None);
-                response.headers.push(HeaderName::UNSUPPORTED, unknown.join(", "));
+                response
+                    .headers
+                    .push(HeaderName::UNSUPPORTED, unknown.join(", "));
                 self.respond(now, &branch, &request.method, response);
                 return;
             }
@@ -216,7 +236,7 @@ impl Ua {
         match request.method.as_str() {
             "INVITE" => self.on_incoming_invite(now, request, &branch),
             "OPTIONS" => self.on_options(now, &request, &branch),
-            "MESSAGE" => self.on_message(now, &request, &branch, None),
+            "MESSAGE" => self.on_message(now, &request, &branch),
             // In-dialog methods without a To tag belong to no dialog (§12.2.2).
             "BYE" | "INFO" | "REFER" | "NOTIFY" | "PRACK" | "UPDATE" => {
                 self.respond_code(now, &request, &branch, 481)

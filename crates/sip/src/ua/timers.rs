@@ -6,7 +6,10 @@ use crate::time::Time;
 impl Ua {
     /// The earliest deadline of any transaction, call or the registration.
     pub(super) fn next_deadline(&self) -> Option<Time> {
-        let clients = self.clients.iter().filter_map(|c| c.machine.next_deadline());
+        let clients = self
+            .clients
+            .iter()
+            .filter_map(|c| c.machine.next_deadline());
         let servers = self.servers.iter().filter_map(|s| s.next_deadline());
         let calls = self.calls.iter().filter_map(|c| c.next_deadline());
         clients

@@ -42,9 +42,7 @@ impl Ua {
             target: target.clone(),
             accepted: false,
         });
-        request
-            .headers
-            .push_typed(&ReferTo(NameAddr::new(target)));
+        request.headers.push_typed(&ReferTo(NameAddr::new(target)));
         request
             .headers
             .push(HeaderName::REFERRED_BY, referred_by.to_string());
@@ -84,7 +82,13 @@ impl Ua {
 
     /// NOTIFY in a call: only the implicit `refer` subscription exists (RFC 3515 §2.4.4);
     /// anything else is 489 Bad Event (RFC 6665 §8.2.1).
-    pub(super) fn on_notify(&mut self, now: Time, handle: CallHandle, request: &Request, branch: &str) {
+    pub(super) fn on_notify(
+        &mut self,
+        now: Time,
+        handle: CallHandle,
+        request: &Request,
+        branch: &str,
+    ) {
         let event = request.headers.get(&HeaderName::EVENT).unwrap_or("");
         let package = event.split(';').next().unwrap_or("").trim();
         if !package.eq_ignore_ascii_case("refer") {
@@ -118,7 +122,13 @@ impl Ua {
 
     /// REFER received (we are the transferee): 202, a first NOTIFY `100 Trying`, and
     /// [`Event::TransferRequested`] for the application to decide.
-    pub(super) fn on_refer(&mut self, now: Time, handle: CallHandle, request: &Request, branch: &str) {
+    pub(super) fn on_refer(
+        &mut self,
+        now: Time,
+        handle: CallHandle,
+        request: &Request,
+        branch: &str,
+    ) {
         let target = match request.headers.typed::<ReferTo>() {
             Some(Ok(refer_to)) => refer_to.0.uri,
             _ => return self.respond_code(now, request, branch, 400),
@@ -126,8 +136,7 @@ impl Ua {
         let Ok(call) = self.call_ref(handle) else {
             return;
         };
-        if call.state != CallState::Confirmed
-            || call.transfer_in.as_ref().is_some_and(|t| !t.done)
+        if call.state != CallState::Confirmed || call.transfer_in.as_ref().is_some_and(|t| !t.done)
         {
             return self.respond_code(now, request, branch, 403);
         }
@@ -157,7 +166,10 @@ impl Ua {
         offer: Option<String>,
     ) -> Result<CallHandle, UaError> {
         let call = self.call_ref(handle)?;
-        let Some(transfer) = call.transfer_in.as_ref().filter(|t| !t.done && t.new_call.is_none())
+        let Some(transfer) = call
+            .transfer_in
+            .as_ref()
+            .filter(|t| !t.done && t.new_call.is_none())
         else {
             return Err(UaError::InvalidState("no transfer to accept"));
         };
@@ -173,7 +185,11 @@ impl Ua {
     /// Declines the transfer the peer asked for: a final NOTIFY `603 Declined`.
     pub fn decline_transfer(&mut self, now: Time, handle: CallHandle) -> Result<(), UaError> {
         let call = self.call_ref(handle)?;
-        if !call.transfer_in.as_ref().is_some_and(|t| !t.done && t.new_call.is_none()) {
+        if !call
+            .transfer_in
+            .as_ref()
+            .is_some_and(|t| !t.done && t.new_call.is_none())
+        {
             return Err(UaError::InvalidState("no transfer to decline"));
         }
         self.notify_transfer(now, handle, 603);

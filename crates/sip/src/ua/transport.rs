@@ -2,7 +2,7 @@
 
 use super::client::ClientMachine;
 use super::{Output, Ua};
-use crate::call::CallState;
+use crate::call::{CallState, Negotiation};
 use crate::events::{Direction, Discard, EndReason, Event};
 use crate::message::{Message, Request, Response};
 use crate::registration::RegistrationState;
@@ -120,6 +120,12 @@ impl Ua {
             .collect();
         for handle in ringing {
             self.end_call(now, handle, None, EndReason::TransportError);
+        }
+        // The peer's pending re-INVITEs can no longer be answered on this flow.
+        for call in &mut self.calls {
+            if matches!(call.negotiation, Negotiation::RemotePending { .. }) {
+                call.negotiation = Negotiation::Idle;
+            }
         }
         self.servers.clear();
     }
