@@ -87,7 +87,10 @@ impl Emitter {
         }
         for listener in &targets {
             if let Err(thrown) = listener.apply(&JsValue::UNDEFINED, &array) {
-                log::error_value(name, &thrown);
+                let mut message = String::from("a listener for '");
+                message.push_str(name);
+                message.push_str("' threw:");
+                log::error_value(&message, &thrown);
             }
         }
         targets.len()

@@ -4,6 +4,8 @@
 //! event. The bindings land with the client issue; this crate already links the core so the
 //! workspace builds for `wasm32-unknown-unknown`.
 //!
+//! [`api`] is the JavaScript API (`BWClient`, `Phone`, `Call`).
+//!
 //! The platform layer below the JS API is the only code that touches browser APIs, one concept
 //! per module: [`transport`] (SIP over WebSocket), [`media`] (`RTCPeerConnection`),
 //! [`devices`] (microphones and speakers), [`timer`], [`emitter`], [`tones`] and [`log`];
@@ -15,6 +17,7 @@
 pub use bwclient_sdp as sdp;
 pub use bwclient_sip as sip;
 
+pub mod api;
 pub mod devices;
 pub mod emitter;
 pub mod ice;
@@ -25,4 +28,3 @@ pub mod stats;
 pub mod timer;
 pub mod tones;
 pub mod transport;
-pub mod size_probe;

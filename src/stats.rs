@@ -9,6 +9,7 @@
 
 use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
+use web_sys::RtcStatsReport;
 
 /// One snapshot of the audio stream's quality.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -93,24 +94,13 @@ fn is_audio(stat: &JsValue) -> bool {
 /// Reads an `RTCStatsReport` (the resolved value of `getStats()`) into [`MediaStats`].
 /// Unknown or missing fields stay `None`/0: a browser may not report all of them.
 pub fn from_report(report: &JsValue) -> MediaStats {
+    let report: &RtcStatsReport = report.unchecked_ref();
     let mut stats = MediaStats::default();
     let mut codec_id = None;
     let mut selected_pair_id = None;
     let mut rtcp_rtt = None;
-    let mut codecs: Vec<(String, String)> = Vec::new();
-    let mut pairs: Vec<(String, f64, bool)> = Vec::new();
-
-    let values = field(report, "values");
-    let Some(values) = values.dyn_ref::<js_sys::Function>() else {
-        return stats;
-    };
-    let Ok(iterator) = values.call0(report) else {
-        return stats;
-    };
-    let Ok(Some(iterator)) = js_sys::try_iter(&iterator) else {
-        return stats;
-    };
-    for stat in iterator.flatten() {
+    let mut nominated_rtt = None;
+    for stat in report.values().into_iter().flatten() {
         let Some(kind) = text(&stat, "type") else {
             continue;
         };
@@ -121,6 +111,7 @@ pub fn from_report(report: &JsValue) -> MediaStats {
                 stats.bytes_received = count(&stat, "bytesReceived");
                 stats.jitter_ms = number(&stat, "jitter").map(|s| s * 1000.0);
                 stats.audio_level = number(&stat, "audioLevel");
+                // The received codec wins over the sent one.
                 codec_id = text(&stat, "codecId").or(codec_id);
             }
             "outbound-rtp" if is_audio(&stat) => {
@@ -137,40 +128,25 @@ pub fn from_report(report: &JsValue) -> MediaStats {
                 stats.local_audio_level = number(&stat, "audioLevel");
             }
             "transport" => selected_pair_id = text(&stat, "selectedCandidatePairId"),
-            "candidate-pair" => {
-                if let (Some(id), Some(rtt)) =
-                    (text(&stat, "id"), number(&stat, "currentRoundTripTime"))
-                {
-                    let nominated = field(&stat, "nominated").as_bool() == Some(true);
-                    pairs.push((id, rtt * 1000.0, nominated));
-                }
-            }
-            "codec" => {
-                if let (Some(id), Some(mime)) = (text(&stat, "id"), text(&stat, "mimeType")) {
-                    codecs.push((id, mime));
-                }
+            // Fallback for browsers without `selectedCandidatePairId`.
+            "candidate-pair" if field(&stat, "nominated").as_bool() == Some(true) => {
+                nominated_rtt = number(&stat, "currentRoundTripTime").or(nominated_rtt);
             }
             _ => {}
         }
     }
-
-    stats.codec = codec_id.and_then(|id| {
-        codecs
-            .into_iter()
-            .find(|(cid, _)| *cid == id)
-            .map(|(_, mime)| {
-                // "audio/opus" → "opus"
-                match mime.split_once('/') {
-                    Some((_, subtype)) => String::from(subtype),
-                    None => mime,
-                }
-            })
-    });
-    let pair_rtt = match &selected_pair_id {
-        Some(selected) => pairs.iter().find(|(id, _, _)| id == selected),
-        None => pairs.iter().find(|(_, _, nominated)| *nominated),
-    }
-    .map(|(_, rtt, _)| *rtt);
+    let lookup = |id: Option<String>| id.and_then(|id| report.get(&id));
+    stats.codec = lookup(codec_id)
+        .and_then(|codec| text(&codec, "mimeType"))
+        .map(|mime| match mime.split_once('/') {
+            // "audio/opus" → "opus"
+            Some((_, subtype)) => String::from(subtype),
+            None => mime,
+        });
+    let pair_rtt = lookup(selected_pair_id)
+        .and_then(|pair| number(&pair, "currentRoundTripTime"))
+        .or(nominated_rtt)
+        .map(|s| s * 1000.0);
     stats.rtt_ms = rtcp_rtt.or(pair_rtt);
     if stats.packets_received > 0 {
         stats.mos = Some(estimate_mos(

@@ -15,12 +15,13 @@ use web_sys::{HtmlAudioElement, HtmlMediaElement, MediaStreamTrackState, RtcPeer
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Polls `getStats` until audio has been received.
+/// Polls `getStats` until audio has been both sent and received (the counters appear in the
+/// report a little after the first packets).
 async fn stats_with_audio(peer: &Peer) -> MediaStats {
     let start = bwclient::timer::now_ms();
     loop {
         let stats = peer.media.get_stats().await.expect("getStats");
-        if stats.packets_received > 0 && stats.mos.is_some() {
+        if stats.packets_received > 0 && stats.packets_sent > 0 && stats.mos.is_some() {
             return stats;
         }
         assert!(
@@ -36,9 +37,11 @@ async fn two_peers_connect_and_receive_each_others_audio() {
     let (a, b) = connected_pair().await;
     for peer in [&a, &b] {
         let stats = stats_with_audio(peer).await;
-        assert!(stats.packets_sent > 0, "{stats:?}");
         assert!(stats.bytes_received > 0, "{stats:?}");
         assert_eq!(stats.codec.as_deref(), Some("opus"), "{stats:?}");
+        // The ICE pair's round trip is known as soon as connectivity checks succeed.
+        assert!(stats.rtt_ms.is_some_and(|rtt| rtt >= 0.0), "{stats:?}");
+        assert!(stats.jitter_ms.is_some(), "{stats:?}");
         let mos = stats.mos.expect("mos");
         assert!((1.0..=4.5).contains(&mos), "{stats:?}");
         assert!(peer.saw(&MediaEvent::RemoteTrack));

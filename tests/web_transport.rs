@@ -14,8 +14,9 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-// Nothing listens on the discard port of loopback.
-const CLOSED_PORT: &str = "ws://127.0.0.1:9/";
+// Nothing listens there (and, unlike the discard port 9, Chromium does not block it as unsafe,
+// so this is a real refused connection).
+const CLOSED_PORT: &str = "ws://127.0.0.1:65535/";
 
 fn recording(url: &str) -> (Transport, Rc<RefCell<Vec<TransportEvent>>>) {
     let events = Rc::new(RefCell::new(Vec::new()));

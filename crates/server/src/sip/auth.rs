@@ -10,11 +10,12 @@
 //!
 //! With none of these the request is challenged: `401` + `WWW-Authenticate` for REGISTER
 //! (RFC 3261 §22.2), `407` + `Proxy-Authenticate` for what the proxy forwards (§22.3), one
-//! challenge per algorithm. Presented-but-wrong credentials get `403` with a reason phrase.
+//! challenge per algorithm. Presented-but-wrong credentials get `403` with a reason phrase; a
+//! digest whose `uri` does not name the Request-URI gets `400` (RFC 3261 §22.4).
 //! The authenticated identity must be the claimed one (To of a REGISTER, From of anything
 //! else): a credential of one endpoint never acts for another.
 
-use super::digest::{DigestCredentials, ShapeError, OFFERED};
+use super::digest::{uri_matches, DigestCredentials, ShapeError, OFFERED};
 use super::nonce::NonceError;
 use super::refusal::{is_ephemeral_username, Refusal};
 use super::reply::reply;
@@ -90,6 +91,14 @@ impl SipService {
             }
             Some(Ok(d)) => d,
         };
+        if !uri_matches(d.uri, &req.uri) {
+            // RFC 2617 §3.2.2.5: "If they do not match, the server SHOULD return a 400".
+            return AuthOutcome::Reject(Box::new(reply(
+                req,
+                400,
+                "Bad Request: digest uri does not match the Request-URI",
+            )));
+        }
         match self.nonces.check(d.nonce, claimed.host, now) {
             Ok(()) => {}
             // A nonce of ours that is too old, or one from before a restart (other key): the

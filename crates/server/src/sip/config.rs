@@ -39,6 +39,11 @@ pub struct SipConfig {
     pub ping_interval: Duration,
     /// The connection is closed when nothing at all (not even a Pong) came for this long.
     pub idle_timeout: Duration,
+    /// How long a call outlives the connection of an end that registered with a
+    /// `+sip.instance` (RFC 5626 §4.5: such a client reconnects and re-registers, and its
+    /// dialogs go on over the new connection, §5.3). Past this with no new registration of that
+    /// instance, the call ends (its `end` event goes out). Ends with no instance end at once.
+    pub reconnect_grace: Duration,
     /// Frames queued for one connection before further ones are dropped (a stuck reader must
     /// not grow the server's memory).
     pub send_queue: usize,
@@ -62,6 +67,7 @@ impl Default for SipConfig {
             timer_c: Duration::from_secs(181),
             ping_interval: Duration::from_secs(30),
             idle_timeout: Duration::from_secs(75),
+            reconnect_grace: Duration::from_secs(120),
             send_queue: 256,
             host: "bwclient.invalid".to_owned(),
         }

@@ -5,6 +5,7 @@
 
 use bwclient_sip::auth::digest::{compute, Algorithm, DigestInput};
 use bwclient_sip::header::typed::Credentials;
+use bwclient_sip::Uri;
 use subtle::ConstantTimeEq;
 
 /// Algorithms the server offers, strongest first (RFC 8760 §2.4: a server offering several
@@ -90,6 +91,41 @@ impl<'a> DigestCredentials<'a> {
     }
 }
 
+/// True if the digest `uri` parameter names the Request-URI (RFC 3261 §22.4: "the server
+/// SHOULD check that the uri parameter … matches the Request-URI"; RFC 2617 §3.2.2.5, RFC 7616
+/// §3.4.6), so a captured answer cannot be replayed on a request to another URI within the
+/// nonce's lifetime. Compared as written, else as URIs (RFC 3261 §19.1.4: scheme, host and
+/// parameters case-insensitive, user and password exact, parameter order free).
+pub fn uri_matches(digest_uri: &str, request_uri: &Uri) -> bool {
+    if digest_uri == request_uri.to_string() {
+        return true;
+    }
+    let Ok(d) = Uri::parse(digest_uri) else {
+        return false;
+    };
+    let params = |u: &Uri| {
+        let mut p: Vec<(String, Option<String>)> = u
+            .params
+            .iter()
+            .map(|p| {
+                (
+                    p.name.to_ascii_lowercase(),
+                    p.value.as_deref().map(str::to_ascii_lowercase),
+                )
+            })
+            .collect();
+        p.sort();
+        p
+    };
+    d.scheme == request_uri.scheme
+        && d.user == request_uri.user
+        && d.password == request_uri.password
+        && d.host.eq_ignore_ascii_case(&request_uri.host)
+        && d.port == request_uri.port
+        && params(&d) == params(request_uri)
+        && d.headers == request_uri.headers
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,6 +153,21 @@ mod tests {
         assert!(d.verify("GET", "Circle of Life"));
         assert!(!d.verify("GET", "circle of life"));
         assert!(!d.verify("POST", "Circle of Life"));
+    }
+
+    #[test]
+    fn digest_uri_must_name_the_request_uri() {
+        let req = Uri::parse("sip:bob@Acme.Test;transport=ws;lr").expect("uri");
+        assert!(uri_matches("sip:bob@Acme.Test;transport=ws;lr", &req));
+        assert!(uri_matches("SIP:bob@acme.test;LR;transport=WS", &req));
+        assert!(!uri_matches("sip:BOB@acme.test;transport=ws;lr", &req));
+        assert!(!uri_matches("sip:bob@acme.test;transport=ws", &req));
+        assert!(!uri_matches("sip:bob@acme.test:5060;transport=ws;lr", &req));
+        assert!(!uri_matches("sip:carol@acme.test;transport=ws;lr", &req));
+        assert!(!uri_matches("not a uri", &req));
+        let reg = Uri::parse("sip:acme.test").expect("uri");
+        assert!(uri_matches("sip:acme.test", &reg));
+        assert!(!uri_matches("sip:other.test", &reg));
     }
 
     #[test]

@@ -6,6 +6,7 @@ use super::forward::top_via;
 use super::reply::{reply, response_frame, to_tag};
 use super::salvage::salvage;
 use super::service::SipService;
+use super::side::Side;
 use bwclient_sip::{HeaderName, MaxForwards, Message, Method, Request, Route, Scheme};
 
 /// Methods listed in `Allow` of the server's own answers (RFC 3261 §20.5).
@@ -15,8 +16,8 @@ const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, MESSAGE, INFO,
 enum RouteCheck {
     /// No Route of ours: route by Request-URI.
     None,
-    /// Ours, with the dialog's two connections.
-    Flow(ConnId, ConnId),
+    /// Ours, with the dialog's two ends.
+    Flow(Side, Side),
     /// Carries a flow token that is not valid (tampered, or from before a restart).
     Forged,
 }

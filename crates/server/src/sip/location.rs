@@ -109,6 +109,23 @@ impl Location {
         removed
     }
 
+    /// `(aor, instance)` of every binding made over `conn` with a `+sip.instance` (RFC 5626
+    /// §6): who that connection is, for the dialogs that ran over it.
+    pub fn instances_on(&self, conn: ConnId) -> Vec<(String, String)> {
+        let Some(aors) = self.by_conn.get(&conn) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for aor in aors {
+            for b in self.by_aor.get(aor).into_iter().flatten() {
+                if let (BindingKey::Instance { instance, .. }, true) = (&b.key, b.conn == conn) {
+                    out.push((aor.clone(), instance.clone()));
+                }
+            }
+        }
+        out
+    }
+
     /// Removes every expired binding.
     pub fn sweep(&mut self, now: Instant) {
         let aors: Vec<String> = self.by_aor.keys().cloned().collect();

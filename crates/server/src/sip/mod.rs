@@ -34,12 +34,17 @@
 //! `Directory::endpoint_by_number`): `404` unknown (or another tenant's), `403` disabled, `480`
 //! nothing registered, `483` Max-Forwards 0; INVITE gets `100` at once. It is forked to every
 //! binding in parallel, each copy with the proxy's Via and, for dialog-creating methods, a
-//! Record-Route `<sip:HOST;transport=ws;lr;flow=A.B.MAC>` naming the caller's (A) and the
-//! callee's (B) connections, HMAC-signed (`flow_token.rs`, RFC 5626 §5.2). The first 2xx
-//! wins; the other branches get CANCEL with `Reason: SIP;cause=200;text="Call completed
-//! elsewhere"`; if every branch fails the best final response goes back (RFC 3261 §16.7).
-//! In-dialog requests come back with that Route on top and go to the other connection of the
-//! pair (from a third connection: `403`; peer gone: `430`). CANCEL matches the INVITE by branch
+//! Record-Route `<sip:HOST;transport=ws;lr;flow=TOKEN>` naming the caller's (A) and the
+//! callee's (B) ends, HMAC-signed (`flow_token.rs`, RFC 5626 §5.2): each end's connection
+//! and, if it registered with a `+sip.instance`, its AOR and a tag of the instance
+//! (`side.rs`). The first 2xx wins; the other branches get CANCEL with `Reason:
+//! SIP;cause=200;text="Call completed elsewhere"`; if every branch fails the best final
+//! response goes back (RFC 3261 §16.7). In-dialog requests come back with that Route on top
+//! and go to the other end. An end is its connection or, after a reconnect, any connection
+//! now registered as its AOR and instance (RFC 5626 §5.3: the new registration replaces the
+//! flow); requests and responses for it follow it there (from anyone else: `403`; peer gone
+//! with nothing in its place: `430`). Its calls outlive its lost connection for
+//! `reconnect_grace`, then end (`closed.rs`, `sweep.rs`). CANCEL matches the INVITE by branch
 //! on the same connection. Credentials for this server (`X-Callsign-Token`, `Authorization`,
 //! `Proxy-Authorization`) are never forwarded. Call events (`start`, `answer`, `end`) go to
 //! `Directory::call_event`. `sweep.rs` runs Timer C, the non-INVITE timeout and binding expiry.
@@ -66,6 +71,7 @@ mod reply;
 mod responses;
 mod salvage;
 mod service;
+mod side;
 mod sweep;
 mod target;
 mod txn;

@@ -6,9 +6,10 @@
 use super::auth::{Asker, AuthOutcome, Claimed};
 use super::conn_table::{lock, ConnId};
 use super::forward::{forward_copy, proxy_via, top_via};
-use super::location::aor_key;
+use super::location::{aor_key, BindingKey};
 use super::reply::{new_branch, reply, request_frame, response_frame};
 use super::service::SipService;
+use super::side::Side;
 use super::target::resolve;
 use super::txn::{Branch, BranchState, CallRecord, Out, ProxyTxn};
 use bwclient_sip::{FromHeader, HeaderName, Method, Request, ToHeader};
@@ -21,10 +22,10 @@ fn creates_dialog(m: &Method) -> bool {
 }
 
 impl SipService {
-    /// The Record-Route the proxy inserts for a dialog between connections `a` (caller) and
-    /// `b` (callee): `<sip:host;transport=ws;lr;flow=<signed a.b>>` (RFC 3261 §16.6 step 4,
-    /// RFC 5626 §5.3 flow token in the Record-Route URI).
-    pub(super) fn record_route(&self, a: ConnId, b: ConnId) -> String {
+    /// The Record-Route the proxy inserts for a dialog between the ends `a` (caller) and
+    /// `b` (callee): `<sip:host;transport=ws;lr;flow=<signed token>>` (RFC 3261 §16.6 step 4,
+    /// RFC 5626 §5.3 flow token in the Record-Route URI; `flow_token.rs`).
+    pub(super) fn record_route(&self, a: &Side, b: &Side) -> String {
         format!(
             "<sip:{};transport=ws;lr;flow={}>",
             self.config.host,
@@ -62,7 +63,8 @@ impl SipService {
             return answer(403, "Forbidden: endpoint disabled");
         }
         let now = Instant::now();
-        let bindings = lock(&self.location).bindings(&aor_key(&target.user, &target.host), now);
+        let target_aor = aor_key(&target.user, &target.host);
+        let bindings = lock(&self.location).bindings(&target_aor, now);
         let bindings: Vec<_> = bindings
             .into_iter()
             .filter(|b| self.conns.contains(b.conn))
@@ -80,17 +82,26 @@ impl SipService {
         let server_branch = top_via(&req.headers)
             .and_then(|v| v.branch().map(str::to_owned))
             .unwrap_or_default();
+        // Each end is its connection plus, if registered with an instance, who it is, so the
+        // dialog survives either end reconnecting (RFC 5626 §5.3, `side.rs`).
+        let caller_side = self.side_of(conn, &aor_key(&caller.user, &caller.host));
         let mut out = Out::default();
         let mut branches = Vec::with_capacity(bindings.len());
         for b in bindings {
             let branch = new_branch();
             let via = proxy_via(&self.config.host, &branch);
-            let rr = creates_dialog(&req.method).then(|| self.record_route(conn, b.conn));
+            let instance = match &b.key {
+                BindingKey::Instance { instance, .. } => Some(instance.as_str()),
+                BindingKey::Uri(_) => None,
+            };
+            let callee_side = self.side_with(b.conn, &target_aor, instance);
+            let rr = creates_dialog(&req.method).then(|| self.record_route(&caller_side, &callee_side));
             let fwd = forward_copy(&req, Some(&b.uri), &via, rr.as_deref());
             out.send(b.conn, request_frame(fwd.clone()));
             branches.push(Branch {
                 branch,
                 conn: b.conn,
+                who: callee_side.who,
                 request: fwd,
                 state: BranchState::Calling,
                 started: now,
@@ -122,7 +133,8 @@ impl SipService {
                 to,
                 parties,
                 answered: false,
-                conns: vec![conn],
+                sides: vec![caller_side.clone()],
+                orphaned_at: None,
             });
         }
         let mut st = lock(&self.proxy);
@@ -135,7 +147,7 @@ impl SipService {
             }
         }
         st.insert(ProxyTxn {
-            from_conn: conn,
+            from: caller_side,
             request: req,
             server_branch,
             is_invite,

@@ -8,6 +8,7 @@ use super::conn_table::{lock, ConnId};
 use super::forward::{ack_for, cancel_for, strip_top_via, top_via};
 use super::reply::{request_frame, response_frame};
 use super::service::SipService;
+use super::side::Side;
 use super::txn::{BranchState, Out, ProxyState, ProxyTxn, TxnId};
 use bwclient_sip::{CSeq, Response};
 use std::time::Instant;
@@ -51,10 +52,21 @@ impl SipService {
         self.flush(out);
     }
 
-    /// Sends what processing produced and hands call events to the directory.
+    /// Sends what processing produced and hands call events to the directory. A response
+    /// whose client's connection is gone goes to where that client reconnected, if it did
+    /// (RFC 5626 §5.3); otherwise it is dropped.
     pub(super) fn flush(&self, out: Out) {
-        for (conn, frame) in out.sends {
-            self.send(conn, frame);
+        for (conn, who, frame) in out.sends {
+            let to = match who {
+                Some(who) => self.reply_conn(&Side {
+                    conn,
+                    who: Some(who),
+                }),
+                None => Some(conn),
+            };
+            if let Some(to) = to {
+                self.send(to, frame);
+            }
         }
         for event in out.events {
             self.dir.call_event(event);
@@ -89,17 +101,20 @@ pub fn branch_response(
         branch.started = now;
         // The proxy sent its own 100 already; other provisionals go up (§16.7 step 5).
         if code > 100 && !txn.final_sent {
-            out.send(txn.from_conn, response_frame(resp));
+            out.reply_to(&txn.from, response_frame(resp));
         }
         return;
     }
     let was_pending = branch.is_pending();
-    let branch_conn = branch.conn;
+    let branch_side = Side {
+        conn: branch.conn,
+        who: branch.who.clone(),
+    };
     if (200..300).contains(&code) {
         branch.state = BranchState::Completed(code);
         if txn.is_invite {
             // Every 2xx to an INVITE is forwarded (RFC 3261 §16.7 step 5).
-            out.send(txn.from_conn, response_frame(resp));
+            out.reply_to(&txn.from, response_frame(resp));
             if !txn.answered {
                 txn.answered = true;
                 txn.final_sent = true;
@@ -108,7 +123,7 @@ pub fn branch_response(
                     if let Some(call) = st.calls.get_mut(&call_id) {
                         if !call.answered {
                             call.answered = true;
-                            call.conns.push(branch_conn);
+                            call.sides.push(branch_side);
                             out.events.extend(call.events("answer", &call_id));
                         }
                     }
@@ -116,7 +131,7 @@ pub fn branch_response(
             }
         } else if !txn.final_sent {
             txn.final_sent = true;
-            out.send(txn.from_conn, response_frame(resp));
+            out.reply_to(&txn.from, response_frame(resp));
         }
     } else {
         if !was_pending {
@@ -124,7 +139,7 @@ pub fn branch_response(
         }
         branch.state = BranchState::Completed(code);
         if txn.is_invite && !synthetic {
-            out.send(branch_conn, request_frame(ack_for(&branch.request, &resp)));
+            out.send(branch_side.conn, request_frame(ack_for(&branch.request, &resp)));
         }
         // A 6xx ends the search: cancel the other branches (RFC 3261 §16.7 step 10).
         if code >= 600 && txn.is_invite && !txn.answered {
@@ -155,7 +170,7 @@ fn finish_if_done(st: &mut ProxyState, id: TxnId, now: Instant, out: &mut Out) {
                 best.code = 500;
                 best.reason = "Server Internal Error".to_owned();
             }
-            out.send(txn.from_conn, response_frame(best));
+            out.reply_to(&txn.from, response_frame(best));
         }
     }
     if !txn.answered {

@@ -1,11 +1,13 @@
 //! The once-a-second housekeeping task: expired bindings (RFC 3261 §10.3), Timer C on INVITE
-//! branches (RFC 3261 §16.8), the non-INVITE timeout (Timer F, §17.1.2.2), and finished
-//! transactions after a short linger.
+//! branches (RFC 3261 §16.8), the non-INVITE timeout (Timer F, §17.1.2.2), finished
+//! transactions after a short linger, and calls whose end lost its connection: kept while it
+//! may reconnect (RFC 5626 §4.5, §5.3), ended after `reconnect_grace`.
 
 use super::conn_table::lock;
 use super::reply::reply;
 use super::responses::branch_response;
 use super::service::SipService;
+use super::side::Side;
 use super::txn::{BranchState, Out, TxnId};
 use std::sync::Weak;
 use std::time::{Duration, Instant};
@@ -86,6 +88,46 @@ impl SipService {
                 }
             }
         }
+        self.sweep_orphans(now, &mut out);
         self.flush(out);
+    }
+
+    /// Orphaned calls (`closed.rs`): back to normal once every end has a connection again,
+    /// ended once the grace period ran out.
+    fn sweep_orphans(&self, now: Instant, out: &mut Out) {
+        let orphans: Vec<(String, Vec<Side>, Instant)> = lock(&self.proxy)
+            .calls
+            .iter()
+            .filter_map(|(id, c)| Some((id.clone(), c.sides.clone(), c.orphaned_at?)))
+            .collect();
+        if orphans.is_empty() {
+            return;
+        }
+        // Resolved without the proxy lock held (the location has its own).
+        let verdicts: Vec<(String, bool, Instant)> = orphans
+            .into_iter()
+            .map(|(id, sides, since)| {
+                let back = sides.iter().all(|s| self.live_conn(s).is_some());
+                (id, back, since)
+            })
+            .collect();
+        let grace = self.config.reconnect_grace;
+        let mut st = lock(&self.proxy);
+        for (call_id, back, since) in verdicts {
+            // A connection that closed meanwhile re-stamped the call: judge it next time.
+            let Some(call) = st.calls.get_mut(&call_id) else {
+                continue;
+            };
+            if call.orphaned_at != Some(since) {
+                continue;
+            }
+            if back {
+                call.orphaned_at = None;
+            } else if now.saturating_duration_since(since) > grace {
+                if let Some(call) = st.calls.remove(&call_id) {
+                    out.events.extend(call.events("end", &call_id));
+                }
+            }
+        }
     }
 }

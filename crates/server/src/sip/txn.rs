@@ -7,6 +7,7 @@
 //! short linger to absorb a late ACK or a late extra 2xx.
 
 use super::conn_table::ConnId;
+use super::side::{Side, Who};
 use crate::directory::CallEvent;
 use bwclient_sip::{Request, Response};
 use std::collections::HashMap;
@@ -33,6 +34,8 @@ pub struct Branch {
     /// The `branch` of the Via the proxy added.
     pub branch: String,
     pub conn: ConnId,
+    /// Who is at `conn`, if it registered with an instance (RFC 5626 §5.3).
+    pub who: Option<Who>,
     /// The request as forwarded, to build CANCEL and ACK from (RFC 3261 §9.1, §17.1.1.3).
     pub request: Request,
     pub state: BranchState,
@@ -51,7 +54,9 @@ impl Branch {
 /// transaction plus one or more client transactions).
 #[derive(Debug, Clone)]
 pub struct ProxyTxn {
-    pub from_conn: ConnId,
+    /// The client: its connection and, if known, its identity, so that responses still reach
+    /// it after it reconnected (RFC 5626 §5.3).
+    pub from: Side,
     /// The request as received (responses the proxy generates are built from it).
     pub request: Request,
     /// The `branch` of the client's top Via (RFC 3261 §17.2.3 matching).
@@ -79,8 +84,11 @@ pub struct CallRecord {
     /// `(endpoint id, callback url)` of each party whose application wants events.
     pub parties: Vec<(String, String)>,
     pub answered: bool,
-    /// The caller's connection, then the answering one.
-    pub conns: Vec<ConnId>,
+    /// The caller's end, then the answering one.
+    pub sides: Vec<Side>,
+    /// Since when an end is gone and may still come back on a new connection (RFC 5626 §5.3);
+    /// the call ends if it has not after [`super::SipConfig::reconnect_grace`].
+    pub orphaned_at: Option<Instant>,
 }
 
 impl CallRecord {
@@ -103,13 +111,21 @@ impl CallRecord {
 /// What processing produced, carried out after the state lock is released.
 #[derive(Debug, Default)]
 pub struct Out {
-    pub sends: Vec<(ConnId, Vec<u8>)>,
+    /// Frames for a connection; with an identity, a response that may follow its client to
+    /// a new connection if this one is gone.
+    pub sends: Vec<(ConnId, Option<Who>, Vec<u8>)>,
     pub events: Vec<CallEvent>,
 }
 
 impl Out {
+    /// A frame for exactly this connection.
     pub fn send(&mut self, conn: ConnId, frame: Vec<u8>) {
-        self.sends.push((conn, frame));
+        self.sends.push((conn, None, frame));
+    }
+
+    /// A response for the client `to`: its connection, or where it reconnected.
+    pub fn reply_to(&mut self, to: &Side, frame: Vec<u8>) {
+        self.sends.push((to.conn, to.who.clone(), frame));
     }
 }
 
@@ -132,7 +148,7 @@ impl ProxyState {
         self.next += 1;
         let id = TxnId(self.next);
         self.by_server
-            .insert((txn.from_conn, txn.server_branch.clone()), id);
+            .insert((txn.from.conn, txn.server_branch.clone()), id);
         for (i, b) in txn.branches.iter().enumerate() {
             self.by_branch.insert(b.branch.clone(), (id, i));
         }
@@ -143,7 +159,7 @@ impl ProxyState {
     /// Forgets a transaction and its index entries.
     pub fn remove(&mut self, id: TxnId) {
         if let Some(txn) = self.txns.remove(&id) {
-            let key = (txn.from_conn, txn.server_branch);
+            let key = (txn.from.conn, txn.server_branch);
             if self.by_server.get(&key) == Some(&id) {
                 self.by_server.remove(&key);
             }

@@ -1,0 +1,551 @@
+//! The JS API against a real `bwclient-server` in real headless Chromium: login, calls with
+//! real media, reject, cancel, hang up from each side, hold, DTMF, mute, a second call while
+//! the first is held, and `updateToken` mid-call.
+//!
+//! `scripts/test.sh` starts the server in demo mode (endpoints `alice` and `bob` in domain
+//! `demo`) and compiles this file with `BWCLIENT_TEST_WS` (its WebSocket URL) and
+//! `BWCLIENT_TEST_SECRET` (its test-only token secret), so the tests mint their own tokens.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use bwclient::api::call::Call;
+use bwclient::api::client::{login_phone, BWClient};
+use bwclient::api::phone::Phone;
+use bwclient::timer::sleep;
+use bwclient_sip::token::Token;
+use common::wait_until;
+use js_sys::{Function, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const HOST: &str = "demo.bwclient.test";
+const LIMIT: f64 = 15_000.0;
+
+fn ws_url() -> &'static str {
+    option_env!("BWCLIENT_TEST_WS").expect("run through scripts/test.sh, which starts the server")
+}
+
+fn secret() -> &'static [u8] {
+    option_env!("BWCLIENT_TEST_SECRET")
+        .expect("run through scripts/test.sh, which starts the server")
+        .as_bytes()
+}
+
+fn now_s() -> u64 {
+    (js_sys::Date::now() / 1000.0) as u64
+}
+
+fn token(user: &str, ttl_s: i64) -> String {
+    let expires = (now_s() as i64 + ttl_s).max(1) as u64;
+    Token::mint(secret(), expires, user, HOST, ws_url())
+        .as_str()
+        .to_owned()
+}
+
+fn options(extra: &[(&str, JsValue)]) -> JsValue {
+    let o = js_sys::Object::new();
+    let set = |k: &str, v: &JsValue| Reflect::set(&o, &k.into(), v).unwrap();
+    set("ringback", &false.into());
+    set("ringtone", &false.into());
+    set("logLevel", &"warn".into());
+    for (k, v) in extra {
+        set(k, v);
+    }
+    o.into()
+}
+
+async fn login(user: &str) -> Phone {
+    login_phone(token(user, 3600), options(&[]))
+        .await
+        .expect("login")
+}
+
+fn code_of(err: &JsValue) -> String {
+    Reflect::get(err, &"code".into())
+        .ok()
+        .and_then(|c| c.as_string())
+        .unwrap_or_default()
+}
+
+/// Records the events a phone or call emits, by name, with their first argument.
+#[derive(Clone, Default)]
+struct Events {
+    seen: Rc<RefCell<Vec<(String, JsValue)>>>,
+    _keep: Rc<RefCell<Vec<Closure<dyn FnMut(JsValue)>>>>,
+}
+
+impl Events {
+    fn listener(&self, name: &str) -> Function {
+        let seen = self.seen.clone();
+        let name = name.to_owned();
+        let closure = Closure::<dyn FnMut(JsValue)>::new(move |arg: JsValue| {
+            seen.borrow_mut().push((name.clone(), arg));
+        });
+        let f: Function = closure.as_ref().unchecked_ref::<Function>().clone();
+        self._keep.borrow_mut().push(closure);
+        f
+    }
+
+    fn on_phone(&self, phone: &Phone, names: &[&str]) {
+        for n in names {
+            let _ = phone.on(n, self.listener(n));
+        }
+    }
+
+    fn on_call(&self, call: &Call, names: &[&str]) {
+        for n in names {
+            let _ = call.on(n, self.listener(n));
+        }
+    }
+
+    fn count(&self, name: &str) -> usize {
+        self.seen.borrow().iter().filter(|(n, _)| n == name).count()
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.count(name) > 0
+    }
+
+    /// The `field` of the last `name` event's argument, as a string.
+    fn field(&self, name: &str, field: &str) -> Option<String> {
+        let seen = self.seen.borrow();
+        let (_, arg) = seen.iter().rev().find(|(n, _)| n == name)?;
+        let v = Reflect::get(arg, &field.into()).ok()?;
+        v.as_string()
+            .or_else(|| v.as_f64().map(|f| (f as i64).to_string()))
+    }
+
+    async fn wait(&self, name: &str, what: &str) {
+        wait_until(what, LIMIT, || self.has(name)).await;
+    }
+}
+
+const CALL_EVENTS: &[&str] = &[
+    "connecting",
+    "ringing",
+    "connected",
+    "ended",
+    "failed",
+    "held",
+    "unheld",
+    "muted",
+    "unmuted",
+    "dtmf",
+    "dtmfSent",
+];
+
+/// Waits for `phone`'s next incoming call and returns it.
+async fn next_incoming(phone: &Phone, before: usize) -> Call {
+    wait_until("an incoming call", LIMIT, || {
+        phone.active_calls().len() > before
+    })
+    .await;
+    phone.active_calls().pop().expect("the incoming call")
+}
+
+async fn packets_received(call: &Call) -> f64 {
+    match JsFuture::from(call.get_stats()).await {
+        Ok(stats) => Reflect::get(&stats, &"packetsReceived".into())
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0),
+        Err(_) => 0.0,
+    }
+}
+
+async fn wait_media(call: &Call, what: &str) {
+    let start = bwclient::timer::now_ms();
+    loop {
+        if packets_received(call).await > 5.0 {
+            return;
+        }
+        assert!(
+            bwclient::timer::now_ms() - start < LIMIT,
+            "no audio received: {what}"
+        );
+        sleep(100).await;
+    }
+}
+
+/// alice calls bob, bob answers; both connected with audio flowing both ways.
+struct Connected {
+    alice: Phone,
+    bob: Phone,
+    a_call: Call,
+    b_call: Call,
+    a_events: Events,
+    b_events: Events,
+}
+
+async fn connected_call() -> Connected {
+    let alice = login("alice").await;
+    let bob = login("bob").await;
+    let a_call = alice.call("bob", JsValue::UNDEFINED).expect("call placed");
+    let a_events = Events::default();
+    a_events.on_call(&a_call, CALL_EVENTS);
+    let b_call = next_incoming(&bob, 0).await;
+    let b_events = Events::default();
+    b_events.on_call(&b_call, CALL_EVENTS);
+    b_call.answer().expect("answer");
+    a_events.wait("connected", "caller connected").await;
+    b_events.wait("connected", "callee connected").await;
+    wait_media(&a_call, "at the caller").await;
+    wait_media(&b_call, "at the callee").await;
+    Connected {
+        alice,
+        bob,
+        a_call,
+        b_call,
+        a_events,
+        b_events,
+    }
+}
+
+async fn logout(phone: &Phone) {
+    let _ = JsFuture::from(phone.logout()).await;
+}
+
+#[wasm_bindgen_test]
+async fn login_registers_and_logout_unregisters() {
+    let phone = login("alice").await;
+    assert!(phone.registered());
+    assert_eq!(phone.uri(), "sip:alice@demo.bwclient.test");
+    let events = Events::default();
+    events.on_phone(&phone, &["unregistered"]);
+    logout(&phone).await;
+    assert!(
+        events.has("unregistered"),
+        "logout sends REGISTER Expires: 0 and sees the 200"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn bad_and_expired_tokens_are_rejected_with_their_codes() {
+    let err = login_phone("not a token".into(), options(&[]))
+        .await
+        .err()
+        .expect("refused");
+    assert_eq!(code_of(&err), "bad_token");
+    let err = login_phone(token("alice", -60), options(&[]))
+        .await
+        .err()
+        .expect("refused");
+    assert_eq!(code_of(&err), "token_expired");
+    // Well-formed but signed with another secret: the server refuses the registration.
+    let forged = Token::mint(b"not-the-secret", now_s() + 600, "alice", HOST, ws_url());
+    let err = login_phone(forged.as_str().into(), options(&[]))
+        .await
+        .err()
+        .expect("refused");
+    assert_eq!(code_of(&err), "auth_failed");
+    // Nothing listens there: the transport fails.
+    let opts = options(&[("server", "ws://127.0.0.1:65535/sip".into())]);
+    let err = login_phone(token("alice", 600), opts)
+        .await
+        .err()
+        .expect("refused");
+    assert_eq!(code_of(&err), "transport_failed");
+}
+
+#[wasm_bindgen_test]
+async fn call_with_media_both_ways_then_caller_hangs_up() {
+    let c = connected_call().await;
+    let info = c.a_call.get_info();
+    assert_eq!(
+        Reflect::get(&info, &"status".into())
+            .unwrap()
+            .as_string()
+            .unwrap(),
+        "connected"
+    );
+    assert_eq!(
+        Reflect::get(&info, &"direction".into())
+            .unwrap()
+            .as_string()
+            .unwrap(),
+        "out"
+    );
+    assert!(c.a_events.has("ringing"), "180 seen by the caller");
+    c.a_call.hangup().expect("hangup");
+    c.a_events.wait("ended", "caller ended").await;
+    c.b_events.wait("ended", "callee ended").await;
+    assert_eq!(
+        c.a_events.field("ended", "reason").as_deref(),
+        Some("local_hangup")
+    );
+    assert_eq!(
+        c.b_events.field("ended", "reason").as_deref(),
+        Some("remote_hangup")
+    );
+    logout(&c.alice).await;
+    logout(&c.bob).await;
+}
+
+#[wasm_bindgen_test]
+async fn callee_hangs_up() {
+    let c = connected_call().await;
+    c.b_call.hangup().expect("hangup");
+    c.a_events.wait("ended", "caller ended").await;
+    assert_eq!(
+        c.a_events.field("ended", "reason").as_deref(),
+        Some("remote_hangup")
+    );
+    assert_eq!(
+        c.b_events.field("ended", "reason").as_deref(),
+        Some("local_hangup")
+    );
+    logout(&c.alice).await;
+    logout(&c.bob).await;
+}
+
+#[wasm_bindgen_test]
+async fn rejected_call_fails_with_486() {
+    let alice = login("alice").await;
+    let bob = login("bob").await;
+    let a_call = alice.call("bob", JsValue::UNDEFINED).unwrap();
+    let a_events = Events::default();
+    a_events.on_call(&a_call, CALL_EVENTS);
+    let b_call = next_incoming(&bob, 0).await;
+    b_call.reject(None).expect("reject");
+    a_events.wait("ended", "caller ended").await;
+    assert!(a_events.has("failed"));
+    assert_eq!(
+        a_events.field("ended", "reason").as_deref(),
+        Some("remote_rejected")
+    );
+    assert_eq!(a_events.field("ended", "code").as_deref(), Some("486"));
+    assert!(!a_events.has("connected"));
+    logout(&alice).await;
+    logout(&bob).await;
+}
+
+#[wasm_bindgen_test]
+async fn caller_cancels_before_answer() {
+    let alice = login("alice").await;
+    let bob = login("bob").await;
+    let a_call = alice.call("bob", JsValue::UNDEFINED).unwrap();
+    let a_events = Events::default();
+    a_events.on_call(&a_call, CALL_EVENTS);
+    let b_call = next_incoming(&bob, 0).await;
+    let b_events = Events::default();
+    b_events.on_call(&b_call, CALL_EVENTS);
+    a_events.wait("ringing", "ringing").await;
+    a_call.hangup().expect("cancel");
+    a_events.wait("ended", "caller ended").await;
+    b_events.wait("ended", "callee ended").await;
+    assert_eq!(
+        a_events.field("ended", "reason").as_deref(),
+        Some("cancelled")
+    );
+    assert_eq!(
+        b_events.field("ended", "reason").as_deref(),
+        Some("remote_cancelled")
+    );
+    logout(&alice).await;
+    logout(&bob).await;
+}
+
+#[wasm_bindgen_test]
+async fn hold_and_unhold_are_seen_by_the_other_side() {
+    let c = connected_call().await;
+    c.a_call.hold().expect("hold");
+    c.a_events.wait("held", "local hold").await;
+    c.b_events.wait("held", "remote hold").await;
+    assert_eq!(c.a_events.field("held", "by").as_deref(), Some("local"));
+    assert_eq!(c.b_events.field("held", "by").as_deref(), Some("remote"));
+    assert_eq!(
+        Reflect::get(&c.a_call.get_info(), &"held".into())
+            .unwrap()
+            .as_bool(),
+        Some(true)
+    );
+    c.a_call.unhold().expect("unhold");
+    c.a_events.wait("unheld", "local unhold").await;
+    c.b_events.wait("unheld", "remote unhold").await;
+    let before = packets_received(&c.b_call).await;
+    sleep(500).await;
+    assert!(
+        packets_received(&c.b_call).await > before,
+        "audio flows again after unhold"
+    );
+    c.a_call.hangup().unwrap();
+    c.b_events.wait("ended", "callee ended").await;
+    logout(&c.alice).await;
+    logout(&c.bob).await;
+}
+
+#[wasm_bindgen_test]
+async fn dtmf_info_digits_reach_the_other_side_and_rfc4733_tones_are_sent() {
+    let alice = login_phone(token("alice", 3600), options(&[("dtmf", "info".into())]))
+        .await
+        .unwrap();
+    let bob = login("bob").await;
+    let a_call = alice.call("bob", JsValue::UNDEFINED).unwrap();
+    let a_events = Events::default();
+    a_events.on_call(&a_call, CALL_EVENTS);
+    let b_call = next_incoming(&bob, 0).await;
+    let b_events = Events::default();
+    b_events.on_call(&b_call, CALL_EVENTS);
+    b_call.answer().unwrap();
+    a_events.wait("connected", "connected").await;
+    b_events.wait("connected", "connected").await;
+    a_call.send_dtmf("12#", None).expect("dtmf");
+    wait_until("three digits at bob", LIMIT, || b_events.count("dtmf") >= 3).await;
+    let digits: String = b_events
+        .seen
+        .borrow()
+        .iter()
+        .filter(|(n, _)| n == "dtmf")
+        .filter_map(|(_, a)| Reflect::get(a, &"digit".into()).ok()?.as_string())
+        .collect();
+    assert_eq!(digits, "12#");
+    // Bob's phone uses the default, RFC 4733 in the media: the browser plays the tones out.
+    b_call.send_dtmf("9*", None).expect("dtmf");
+    wait_until("two tones sent by bob", LIMIT, || {
+        b_events.count("dtmfSent") >= 2
+    })
+    .await;
+    assert!(
+        b_call.send_dtmf("x", None).is_err(),
+        "bad digits are refused"
+    );
+    a_call.hangup().unwrap();
+    b_events.wait("ended", "ended").await;
+    logout(&alice).await;
+    logout(&bob).await;
+}
+
+#[wasm_bindgen_test]
+async fn mute_disables_the_microphone() {
+    let c = connected_call().await;
+    c.a_call.mute();
+    assert!(c.a_events.has("muted"));
+    let info = c.a_call.get_info();
+    assert_eq!(
+        Reflect::get(&info, &"microphoneMuted".into())
+            .unwrap()
+            .as_bool(),
+        Some(true)
+    );
+    c.a_call.unmute();
+    assert!(c.a_events.has("unmuted"));
+    c.a_call.hangup().unwrap();
+    c.b_events.wait("ended", "ended").await;
+    logout(&c.alice).await;
+    logout(&c.bob).await;
+}
+
+#[wasm_bindgen_test]
+async fn second_call_answered_while_the_first_is_held() {
+    let c = connected_call().await;
+    // A second alice (another tab) calls bob while bob is busy with the first call.
+    let alice2 = login("alice").await;
+    let a2_call = alice2.call("bob", JsValue::UNDEFINED).unwrap();
+    let a2_events = Events::default();
+    a2_events.on_call(&a2_call, CALL_EVENTS);
+    let b2_call = next_incoming(&c.bob, 1).await;
+    let b2_events = Events::default();
+    b2_events.on_call(&b2_call, CALL_EVENTS);
+    c.b_call.hold().unwrap();
+    c.b_events.wait("held", "first call held").await;
+    b2_call.answer().unwrap();
+    a2_events.wait("connected", "second call connected").await;
+    wait_media(&a2_call, "second call").await;
+    assert_eq!(c.bob.active_calls().len(), 2);
+    let first = Reflect::get(&c.b_call.get_info(), &"status".into())
+        .unwrap()
+        .as_string();
+    assert_eq!(
+        first.as_deref(),
+        Some("connected"),
+        "the held call is still up"
+    );
+    a2_call.hangup().unwrap();
+    b2_events.wait("ended", "second ended").await;
+    c.a_call.hangup().unwrap();
+    c.b_events.wait("ended", "first ended").await;
+    logout(&alice2).await;
+    logout(&c.alice).await;
+    logout(&c.bob).await;
+}
+
+#[wasm_bindgen_test]
+async fn update_token_mid_call_reregisters_and_keeps_the_call() {
+    let c = connected_call().await;
+    let events = Events::default();
+    events.on_phone(&c.alice, &["registered"]);
+    c.alice
+        .update_token(&token("alice", 7200))
+        .expect("same identity");
+    wait_until("re-registered with the new token", LIMIT, || {
+        events.has("registered")
+    })
+    .await;
+    assert!(
+        c.alice.update_token(&token("bob", 7200)).is_err(),
+        "another identity is refused"
+    );
+    let before = packets_received(&c.a_call).await;
+    sleep(300).await;
+    assert!(
+        packets_received(&c.a_call).await > before,
+        "the call's audio goes on"
+    );
+    c.a_call.hangup().unwrap();
+    c.b_events.wait("ended", "ended").await;
+    logout(&c.alice).await;
+    logout(&c.bob).await;
+}
+
+#[wasm_bindgen_test]
+async fn legacy_create_phone_registers_and_calls() {
+    let config = js_sys::Object::new();
+    Reflect::set(&config, &"username".into(), &"alice".into()).unwrap();
+    Reflect::set(&config, &"domain".into(), &HOST.into()).unwrap();
+    Reflect::set(&config, &"authToken".into(), &token("alice", 3600).into()).unwrap();
+    Reflect::set(&config, &"logLevel".into(), &"warn".into()).unwrap();
+    let legacy = BWClient::create_phone(config.clone().into()).expect("valid legacy config");
+    let events = Events::default();
+    events.on_phone(&legacy, &["registrationSuccess", "incomingCall"]);
+    legacy.register();
+    events
+        .wait("registrationSuccess", "legacy registration")
+        .await;
+    let bob = login("bob").await;
+    let b_call = bob.call("alice", JsValue::UNDEFINED).unwrap();
+    let b_events = Events::default();
+    b_events.on_call(&b_call, CALL_EVENTS);
+    let a_call = next_incoming(&legacy, 0).await;
+    assert!(events.has("incomingCall"));
+    a_call.accept().expect("accept");
+    b_events.wait("connected", "connected").await;
+    let info = a_call.get_info();
+    assert_eq!(
+        Reflect::get(&info, &"direction".into())
+            .unwrap()
+            .as_string()
+            .as_deref(),
+        Some("in")
+    );
+    assert_eq!(
+        Reflect::get(&info, &"remoteId".into())
+            .unwrap()
+            .as_string()
+            .as_deref(),
+        Some("bob")
+    );
+    a_call.hangup().unwrap();
+    b_events.wait("ended", "ended").await;
+    // Invalid legacy configs throw, like the old library's Joi validation.
+    Reflect::set(&config, &"password".into(), &"both".into()).unwrap();
+    assert!(BWClient::create_phone(config.into()).is_err());
+    logout(&legacy).await;
+    logout(&bob).await;
+}
