@@ -10,8 +10,9 @@ t0=$(date +%s)
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-step "cargo clippy (workspace, all targets, -D warnings)"
+step "cargo clippy (workspace, all targets, -D warnings; and the browser crate for wasm32)"
 cargo clippy -q --workspace --all-targets --all-features -- -D warnings
+cargo clippy -q -p bwclient --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 step "native tests (cargo test --workspace)"
 set +e
@@ -28,6 +29,28 @@ passed=$(grep -oE '^test result: ok\. [0-9]+ passed' target/test-output.log | aw
 
 step "core crates build for wasm32-unknown-unknown"
 cargo build -q -p bwclient-sip -p bwclient-sdp --target wasm32-unknown-unknown
+
+step "browser tests: headless Chromium against a real bwclient-server (loopback-only netns)"
+cargo build -q -p bwclient-server
+# Compile first: the namespace has no network.
+cargo fetch -q
+BWCLIENT_TEST_WS=ws://127.0.0.1:1/sip BWCLIENT_TEST_SECRET=x \
+  cargo test -q --target wasm32-unknown-unknown -p bwclient --no-run 2>/dev/null || true
+run="$ROOT/target/browser-tests"
+rm -rf "$run"; mkdir -p "$run"
+set +e
+bash scripts/netns.sh bash scripts/browser-tests.sh "$run" >"$run/output.log" 2>&1
+rc=$?
+set -e
+grep -E '^test result|^     Running' "$run/output.log" || true
+if [ "$rc" != 0 ]; then
+  tail -150 "$run/output.log"; echo "--- server log"; tail -50 "$run/server.log" 2>/dev/null || true
+  echo "browser tests failed (exit $rc)"; exit "$rc"
+fi
+passed=$(( passed + $(grep -oE '^test result: ok\. [0-9]+ passed' "$run/output.log" | awk '{s+=$4} END {print s+0}') ))
+
+step "release build of the package (pkg/, pkg-bundler/)"
+bash scripts/build.sh
 
 step "sipcheck on the RFC 4475 torture messages"
 cargo run -q -p bwclient-sip --example sipcheck -- crates/sip/tests/fixtures/rfc4475/*/*.sip
