@@ -93,7 +93,7 @@ wait_port() { # PORT PID WHAT
 }
 
 say "starting bwclient-server on 127.0.0.1:$SERVER_PORT"
-RUST_LOG="${E2E_RUST_LOG:-info,bwclient_server=debug}" target/debug/bwclient-server \
+NO_COLOR=1 RUST_LOG="${E2E_RUST_LOG:-info,bwclient_server=debug}" target/debug/bwclient-server \
   --listen "127.0.0.1:$SERVER_PORT" --data "$ART/server-data" \
   --www "$STAGE" --pkg "$ROOT/pkg" --demo >"$ART/logs/bwclient-server.log" 2>&1 &
 server_pid=$!

@@ -68,6 +68,17 @@ async fn register_digest(
     password: &str,
     algorithm: &str,
 ) -> Response {
+    register_digest_uri(c, username, password, algorithm, &format!("sip:{HOST}")).await
+}
+
+/// [`register_digest`] with the digest computed over `uri` (the Request-URI is `sip:HOST`).
+async fn register_digest_uri(
+    c: &mut Client,
+    username: &str,
+    password: &str,
+    algorithm: &str,
+    uri: &str,
+) -> Response {
     let call_id = c.fresh();
     let first = c.register_text(HOST, 600, &call_id, 1, "");
     c.send(&first).await;
@@ -88,7 +99,7 @@ async fn register_digest(
         &realm,
         &nonce,
         "REGISTER",
-        &format!("sip:{HOST}"),
+        uri,
     );
     let second = c.register_text(HOST, 600, &call_id, 2, &auth);
     c.send(&second).await;
@@ -175,6 +186,28 @@ async fn digest_wrong_password_is_403() {
     assert_eq!(r.code, 403, "{r}");
     assert!(r.reason.contains("wrong credentials"), "{}", r.reason);
     assert_eq!(s.service.registered_contacts(&format!("alice@{HOST}")), 0);
+}
+
+#[tokio::test]
+async fn digest_for_another_uri_is_400() {
+    // RFC 3261 §22.4: the digest `uri` must name the Request-URI; an answer computed (or
+    // captured) for another URI is refused even though the hash itself is right.
+    let s = TestServer::start().await;
+    let mut alice = s.client("alice").await;
+    let r = register_digest_uri(&mut alice, "alice", "alice-pw", "MD5", "sip:elsewhere.test").await;
+    assert_eq!(r.code, 400, "{r}");
+    assert!(r.reason.contains("digest uri"), "{}", r.reason);
+    assert_eq!(s.service.registered_contacts(&format!("alice@{HOST}")), 0);
+    // The same URI written differently (scheme and host case) is the same URI (§19.1.4).
+    let r = register_digest_uri(
+        &mut alice,
+        "alice",
+        "alice-pw",
+        "SHA-256",
+        &format!("SIP:{}", HOST.to_uppercase()),
+    )
+    .await;
+    assert_eq!(r.code, 200, "{r}");
 }
 
 #[tokio::test]

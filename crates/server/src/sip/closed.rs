@@ -59,11 +59,7 @@ impl SipService {
             }
             let mut ended = Vec::new();
             for (call_id, call) in st.calls.iter_mut() {
-                let hit: Vec<&Side> = call
-                    .sides
-                    .iter()
-                    .filter(|s| uses(s, conn, &gone))
-                    .collect();
+                let hit: Vec<&Side> = call.sides.iter().filter(|s| uses(s, conn, &gone)).collect();
                 if hit.is_empty() {
                     continue;
                 }

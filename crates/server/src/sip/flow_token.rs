@@ -157,8 +157,14 @@ mod tests {
     #[test]
     fn instance_tags_are_keyed_and_distinct() {
         let k = FlowKey::new([3; 32]);
-        assert_eq!(k.instance_tag("<urn:uuid:1>"), k.instance_tag("<urn:uuid:1>"));
-        assert_ne!(k.instance_tag("<urn:uuid:1>"), k.instance_tag("<urn:uuid:2>"));
+        assert_eq!(
+            k.instance_tag("<urn:uuid:1>"),
+            k.instance_tag("<urn:uuid:1>")
+        );
+        assert_ne!(
+            k.instance_tag("<urn:uuid:1>"),
+            k.instance_tag("<urn:uuid:2>")
+        );
         assert_ne!(
             k.instance_tag("<urn:uuid:1>"),
             FlowKey::new([4; 32]).instance_tag("<urn:uuid:1>")

@@ -233,4 +233,29 @@ mod tests {
         assert_eq!(loc.count(&aor, t0), 0);
         assert_eq!(loc.drop_conn(ConnId(5)), 0);
     }
+
+    #[test]
+    fn instances_on_a_connection() {
+        let later = Instant::now() + Duration::from_secs(60);
+        let mut loc = Location::default();
+        let aor = aor_key("bob", "acme.test");
+        let mut b = binding("a", 1, later);
+        b.key = BindingKey::Instance {
+            instance: "<urn:uuid:1>".into(),
+            reg_id: 1,
+        };
+        loc.upsert(&aor, b.clone());
+        loc.upsert(&aor, binding("plain", 1, later));
+        assert_eq!(
+            loc.instances_on(ConnId(1)),
+            [(aor.clone(), "<urn:uuid:1>".to_owned())],
+            "only instance bindings name who a connection is"
+        );
+        // The same instance and reg-id over connection 2 moves it there.
+        b.conn = ConnId(2);
+        loc.upsert(&aor, b);
+        assert!(loc.instances_on(ConnId(1)).is_empty());
+        assert_eq!(loc.instances_on(ConnId(2)).len(), 1);
+        assert!(loc.instances_on(ConnId(9)).is_empty());
+    }
 }

@@ -95,7 +95,8 @@ impl SipService {
                 BindingKey::Uri(_) => None,
             };
             let callee_side = self.side_with(b.conn, &target_aor, instance);
-            let rr = creates_dialog(&req.method).then(|| self.record_route(&caller_side, &callee_side));
+            let rr =
+                creates_dialog(&req.method).then(|| self.record_route(&caller_side, &callee_side));
             let fwd = forward_copy(&req, Some(&b.uri), &via, rr.as_deref());
             out.send(b.conn, request_frame(fwd.clone()));
             branches.push(Branch {

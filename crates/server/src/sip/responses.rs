@@ -139,7 +139,10 @@ pub fn branch_response(
         }
         branch.state = BranchState::Completed(code);
         if txn.is_invite && !synthetic {
-            out.send(branch_side.conn, request_frame(ack_for(&branch.request, &resp)));
+            out.send(
+                branch_side.conn,
+                request_frame(ack_for(&branch.request, &resp)),
+            );
         }
         // A 6xx ends the search: cancel the other branches (RFC 3261 §16.7 step 10).
         if code >= 600 && txn.is_invite && !txn.answered {
