@@ -549,3 +549,138 @@ async fn legacy_create_phone_registers_and_calls() {
     logout(&legacy).await;
     logout(&bob).await;
 }
+
+#[wasm_bindgen_test]
+async fn token_will_expire_fires_ahead_and_an_expired_token_fails_registration_with_a_code() {
+    // A token with 3 s left and a 2 s lead: `tokenWillExpire` comes about a second in.
+    let opts = options(&[("tokenRefreshLeadSeconds", 2.into())]);
+    let phone = login_phone(token("alice", 3), opts).await.expect("login");
+    let events = Events::default();
+    events.on_phone(&phone, &["tokenWillExpire", "registrationFailed"]);
+    events.wait("tokenWillExpire", "tokenWillExpire").await;
+    assert!(!events.has("registrationFailed"));
+    // Let it expire without updateToken; the next REGISTER is refused with a code.
+    sleep(3200).await;
+    phone.register();
+    events
+        .wait("registrationFailed", "registration refused")
+        .await;
+    assert_eq!(
+        events.field("registrationFailed", "code").as_deref(),
+        Some("token_expired")
+    );
+    logout(&phone).await;
+}
+
+#[wasm_bindgen_test]
+async fn messages_both_ways() {
+    let alice = login("alice").await;
+    let bob = login("bob").await;
+    let events = Events::default();
+    events.on_phone(&bob, &["message"]);
+    JsFuture::from(alice.send_message("bob", "hello bob"))
+        .await
+        .expect("delivered");
+    events.wait("message", "message at bob").await;
+    assert_eq!(
+        events.field("message", "body").as_deref(),
+        Some("hello bob")
+    );
+    assert!(events.field("message", "from").unwrap().contains("alice"));
+    let err = JsFuture::from(alice.send_message("nobody-here", "x"))
+        .await
+        .err()
+        .expect("fails");
+    assert_eq!(code_of(&err), "message_failed");
+    logout(&alice).await;
+    logout(&bob).await;
+}
+
+#[wasm_bindgen_test]
+async fn blind_transfer_connects_the_transferee_to_the_target() {
+    let c = connected_call().await;
+    let carol = login("carol").await;
+    let transfer = Events::default();
+    transfer.on_call(&c.a_call, &["transferred"]);
+    transfer.on_call(&c.b_call, &["transferProgress"]);
+    // Bob sends alice to carol (REFER); alice places the call, carol answers.
+    c.b_call.transfer("carol").expect("refer");
+    let c_call = next_incoming(&carol, 0).await;
+    c_call.answer().expect("carol answers");
+    transfer
+        .wait("transferred", "alice placed the transfer call")
+        .await;
+    wait_until("transfer reported done to bob", LIMIT, || {
+        transfer.seen.borrow().iter().any(|(n, a)| {
+            n == "transferProgress"
+                && Reflect::get(a, &"status".into())
+                    .ok()
+                    .and_then(|s| s.as_f64())
+                    == Some(200.0)
+        })
+    })
+    .await;
+    wait_media(&c_call, "carol hears alice").await;
+    for call in alice_and_carol_calls(&c.alice) {
+        let _ = call.hangup();
+    }
+    let _ = c.b_call.hangup();
+    sleep(300).await;
+    logout(&carol).await;
+    logout(&c.alice).await;
+    logout(&c.bob).await;
+}
+
+fn alice_and_carol_calls(alice: &Phone) -> Vec<Call> {
+    alice.active_calls()
+}
+
+/// Asks the test server (demo mode) to close `endpoint`'s WebSockets, as a network failure would.
+async fn server_drops(endpoint: &str) {
+    let base = ws_url().replacen("ws://", "http://", 1).replace("/sip", "");
+    let url = [&base, "/demo/drop?endpoint=", endpoint].concat();
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_mode(web_sys::RequestMode::NoCors);
+    let window = web_sys::window().unwrap();
+    JsFuture::from(window.fetch_with_str_and_init(&url, &init))
+        .await
+        .expect("drop request sent");
+}
+
+#[wasm_bindgen_test]
+async fn server_drops_the_socket_mid_call_and_the_client_reconnects_with_the_call_up() {
+    let c = connected_call().await;
+    let events = Events::default();
+    events.on_phone(&c.alice, &["reconnecting", "reconnected"]);
+    server_drops("alice").await;
+    events
+        .wait("reconnecting", "the client sees the drop")
+        .await;
+    events
+        .wait("reconnected", "the client is back and registered")
+        .await;
+    assert!(c.alice.registered());
+    // Media never stopped: it is peer to peer.
+    let before = packets_received(&c.a_call).await;
+    sleep(300).await;
+    assert!(
+        packets_received(&c.a_call).await > before,
+        "audio kept flowing"
+    );
+    // In-dialog requests go through the new socket, both ways.
+    c.a_call.hold().expect("hold after reconnect");
+    c.b_events
+        .wait("held", "bob sees the hold sent over the new socket")
+        .await;
+    c.b_call.hangup().expect("bob hangs up");
+    c.a_events
+        .wait("ended", "alice gets bob's BYE on her new socket")
+        .await;
+    assert_eq!(
+        c.a_events.field("ended", "reason").as_deref(),
+        Some("remote_hangup")
+    );
+    logout(&c.alice).await;
+    logout(&c.bob).await;
+}

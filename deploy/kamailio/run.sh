@@ -16,12 +16,19 @@ start)
   port="${3:-5066}"
   secret="${BWCLIENT_TOKEN_SECRET:?set BWCLIENT_TOKEN_SECRET to the server token secret}"
   case "$secret" in *'"'*|*'\'*) echo "secret must not contain quotes or backslashes" >&2; exit 2;; esac
+  # Already running from this run directory: leave it alone (starting a second one would fail
+  # on the pid file after truncating the running one's log).
+  if [ -f "$run/kamailio.main.pid" ] && kill -0 "$(cat "$run/kamailio.main.pid")" 2>/dev/null; then
+    echo "kamailio already running (pid $(cat "$run/kamailio.main.pid"))"; exit 0
+  fi
   cp "$here/kamailio.cfg" "$run/kamailio.cfg"
   umask 077
   printf 'modparam("auth_ephemeral", "secret", "%s")\n' "$secret" > "$run/secret.cfg"
   kamailio -c -f "$run/kamailio.cfg" -A "WS_PORT=$port" >"$run/check.log" 2>&1 || { cat "$run/check.log" >&2; exit 1; }
+  # Append: a restart in the same run directory keeps the earlier run's log.
+  echo "=== kamailio start $(date -u +%FT%TZ) port $port" >>"$run/kamailio.log"
   nohup kamailio -f "$run/kamailio.cfg" -P "$run/kamailio.pid" -Y "$run" -m 64 -M 16 -DD -E \
-    -A "WS_PORT=$port" >"$run/kamailio.log" 2>&1 &
+    -A "WS_PORT=$port" >>"$run/kamailio.log" 2>&1 &
   echo $! > "$run/kamailio.main.pid"
   # Ready when the listener accepts connections.
   for _ in $(seq 1 100); do

@@ -91,7 +91,7 @@ impl Call {
     }
 
     /// The remote audio stream (the legacy `getRemoteStream()`), or `null`.
-    #[wasm_bindgen(js_name = getRemoteStream)]
+    #[wasm_bindgen(js_name = getRemoteStream, unchecked_return_type = "MediaStream | null")]
     pub fn get_remote_stream(&self) -> JsValue {
         self.inner
             .remote_audio_element()
@@ -101,7 +101,7 @@ impl Call {
     }
 
     /// Switches the microphone mid-call (`RTCRtpSender.replaceTrack`).
-    #[wasm_bindgen(js_name = setMicrophone)]
+    #[wasm_bindgen(js_name = setMicrophone, unchecked_return_type = "Promise<void>")]
     pub fn set_microphone(&self, device_id: String) -> Promise {
         let media = self.inner.media_for_async();
         future_to_promise(async move {
@@ -112,13 +112,13 @@ impl Call {
     }
 
     /// The legacy name; only before the call connects in the old library, any time here.
-    #[wasm_bindgen(js_name = setMicrophoneId)]
+    #[wasm_bindgen(js_name = setMicrophoneId, unchecked_return_type = "Promise<void>")]
     pub fn set_microphone_id(&self, device_id: String) -> Promise {
         self.set_microphone(device_id)
     }
 
     /// Routes remote audio to a speaker (`setSinkId`); resolves `false` where unsupported.
-    #[wasm_bindgen(js_name = setSpeaker)]
+    #[wasm_bindgen(js_name = setSpeaker, unchecked_return_type = "Promise<boolean>")]
     pub fn set_speaker(&self, device_id: String) -> Promise {
         let media = self.inner.media_for_async();
         future_to_promise(async move {
@@ -129,14 +129,14 @@ impl Call {
 
     /// `{direction, status, localUri, remoteUri, localId, remoteId, localName, remoteName,
     /// microphoneMuted, held, remoteHeld, startTime, duration}`.
-    #[wasm_bindgen(js_name = getInfo)]
+    #[wasm_bindgen(js_name = getInfo, unchecked_return_type = "CallInfo")]
     pub fn get_info(&self) -> js_sys::Object {
         self.inner.info()
     }
 
     /// `{codec, rtt, jitter, packetsLost, packetsReceived, packetsSent, bytesReceived,
     /// bytesSent, audioLevel, localAudioLevel, mos}`.
-    #[wasm_bindgen(js_name = getStats)]
+    #[wasm_bindgen(js_name = getStats, unchecked_return_type = "Promise<CallStats>")]
     pub fn get_stats(&self) -> Promise {
         let media = self.inner.media_for_async();
         future_to_promise(async move {

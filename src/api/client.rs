@@ -93,7 +93,11 @@ impl BWClient {
     /// Logs in with a token from the app server; resolves once registered. Rejects with an
     /// `Error` whose `code` is `bad_token`, `token_expired`, `auth_failed`,
     /// `transport_failed`, `timeout` or `bad_options`.
-    pub fn login(token: String, options: JsValue) -> Promise {
+    #[wasm_bindgen(unchecked_return_type = "Promise<Phone>")]
+    pub fn login(
+        token: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions")] options: JsValue,
+    ) -> Promise {
         future_to_promise(async move { login_phone(token, options).await.map(JsValue::from) })
     }
 
@@ -101,7 +105,9 @@ impl BWClient {
     /// extraHeaders, server?}`. Throws on an invalid config, like the old library did.
     /// Nothing connects until `phone.register()`.
     #[wasm_bindgen(js_name = createPhone)]
-    pub fn create_phone(config: JsValue) -> Result<Phone, JsValue> {
+    pub fn create_phone(
+        #[wasm_bindgen(unchecked_param_type = "LegacyPhoneConfig")] config: JsValue,
+    ) -> Result<Phone, JsValue> {
         let bad = |m: &str| error("bad_options", m);
         let username = js::get_string(&config, "username").filter(|s| !s.is_empty());
         let domain = js::get_string(&config, "domain").filter(|s| !s.is_empty());
@@ -153,19 +159,19 @@ impl BWClient {
     }
 
     /// `[{id, name}]` of the microphones (asks for permission first when labels are hidden).
-    #[wasm_bindgen(js_name = getMicrophones)]
+    #[wasm_bindgen(js_name = getMicrophones, unchecked_return_type = "Promise<AudioDevice[]>")]
     pub fn get_microphones() -> Promise {
         future_to_promise(async { Ok(devices::to_js(&devices::microphones().await?).into()) })
     }
 
     /// `[{id, name}]` of the audio outputs (empty where the browser does not list them).
-    #[wasm_bindgen(js_name = getSpeakers)]
+    #[wasm_bindgen(js_name = getSpeakers, unchecked_return_type = "Promise<AudioDevice[]>")]
     pub fn get_speakers() -> Promise {
         future_to_promise(async { Ok(devices::to_js(&devices::speakers().await?).into()) })
     }
 
     /// Asks for microphone permission early (audio only), like the legacy library.
-    #[wasm_bindgen(js_name = getUserMedia)]
+    #[wasm_bindgen(js_name = getUserMedia, unchecked_return_type = "Promise<boolean>")]
     pub fn get_user_media() -> Promise {
         future_to_promise(async {
             let stream = devices::open_microphone(None).await?;

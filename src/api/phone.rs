@@ -64,7 +64,11 @@ impl Phone {
     /// Places a call to a `sip:`/`sips:` URI, a bare user, or a phone number (US numbers get
     /// +1). `options`: `{extraHeaders: ["X-Name: value"], identity: "+1…"}`. The INVITE goes
     /// out once the microphone and the offer are ready, after this returns.
-    pub fn call(&self, target: &str, options: JsValue) -> Result<Call, JsValue> {
+    pub fn call(
+        &self,
+        target: &str,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
+    ) -> Result<Call, JsValue> {
         let phone = &self.inner;
         if matches!(
             phone.lifecycle.get(),
@@ -117,6 +121,7 @@ impl Phone {
     }
 
     /// Hangs up every call, unregisters (waiting at most 2 s for the answer) and closes.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn logout(&self) -> Promise {
         let inner = self.inner.clone();
         future_to_promise(async move {
@@ -143,7 +148,7 @@ impl Phone {
     }
 
     /// Sends a SIP MESSAGE (RFC 3428); resolves when the far end accepted it.
-    #[wasm_bindgen(js_name = sendMessage)]
+    #[wasm_bindgen(js_name = sendMessage, unchecked_return_type = "Promise<void>")]
     pub fn send_message(&self, target: &str, text: &str) -> Promise {
         let inner = self.inner.clone();
         let host = inner.ua.borrow().config().aor.host.clone();
@@ -207,6 +212,7 @@ impl Phone {
     }
 
     /// The calls in progress.
+    #[wasm_bindgen(unchecked_return_type = "Call[]")]
     pub fn calls(&self) -> Array {
         self.inner
             .calls

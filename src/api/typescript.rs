@@ -70,4 +70,13 @@ export interface CallEvents {
   transferred: (info: { target: string; call: Call }) => void;
   holdFailed: (info: { code: number } | BWError) => void; mediaFailed: () => void;
 }
+// Typed overloads of on/off, merged into the generated classes.
+export interface Phone {
+  on<K extends keyof PhoneEvents>(event: K, listener: PhoneEvents[K]): Phone;
+  off<K extends keyof PhoneEvents>(event: K, listener: PhoneEvents[K]): void;
+}
+export interface Call {
+  on<K extends keyof CallEvents>(event: K, listener: CallEvents[K]): Call;
+  off<K extends keyof CallEvents>(event: K, listener: CallEvents[K]): void;
+}
 "#;

@@ -28,6 +28,8 @@ pub struct AppState {
     pub ws_url: Arc<str>,
     /// Set in demo mode only.
     pub demo: Option<Arc<DemoInfo>>,
+    /// The SIP side (the demo's fault button drops connections through it).
+    pub sip: Arc<SipService>,
 }
 
 /// Why the server could not start.
@@ -158,13 +160,14 @@ pub async fn serve(config: Config) -> Result<RunningServer, ServeError> {
         secret.into_bytes(),
         callbacks,
     ));
+    let sip = SipService::new(directory.clone(), config.sip.clone());
     let state = AppState {
         store: store.clone(),
         directory: directory.clone(),
         ws_url: Arc::from(ws_url.as_str()),
         demo: demo.clone().map(Arc::new),
+        sip: sip.clone(),
     };
-    let sip = SipService::new(directory.clone(), config.sip.clone());
     let app = router(state, sip.clone(), &config);
 
     let (shutdown, shutdown_rx) = oneshot::channel::<()>();
@@ -189,11 +192,15 @@ pub async fn serve(config: Config) -> Result<RunningServer, ServeError> {
     })
 }
 
-/// Every route: `/v1` REST, `/demo/token`, `/sip` (SIP over WebSocket), static files.
+/// Every route: `/v1` REST, `/demo/token` and `/demo/drop`, `/sip` (SIP over WebSocket), static files.
 pub fn router(state: AppState, sip: Arc<SipService>, config: &Config) -> Router {
     Router::new()
         .nest("/v1", crate::rest::router())
         .route("/demo/token", get(crate::demo::token))
+        .route(
+            "/demo/drop",
+            axum::routing::post(crate::demo::drop_connections),
+        )
         .merge(crate::static_files::router(
             &config.www_dir,
             &config.pkg_dir,

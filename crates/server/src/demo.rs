@@ -1,5 +1,5 @@
-//! Demo mode (`--demo`): a demo user with a domain `demo`, an application, endpoints `alice`
-//! and `bob` with a number each, created idempotently at start; and `GET /demo/token`, which
+//! Demo mode (`--demo`): a demo user with a domain `demo`, an application, endpoints `alice`,
+//! `bob` and `carol` with a number each, created idempotently at start; and `GET /demo/token`, which
 //! hands out a token for either endpoint with no credentials so two browser tabs can call each
 //! other with no typing. Outside demo mode that route answers 404.
 
@@ -17,14 +17,19 @@ use crate::rest::tokens::{mint_for, DEFAULT_LIFETIME};
 /// The demo domain's name.
 pub const DOMAIN: &str = "demo";
 /// The demo endpoints and their numbers (555-01xx numbers are reserved for fiction).
-pub const ENDPOINTS: [(&str, &str); 2] = [("alice", "+15555550100"), ("bob", "+15555550101")];
+/// `carol` is the third party of transfer demos and tests.
+pub const ENDPOINTS: [(&str, &str); 3] = [
+    ("alice", "+15555550100"),
+    ("bob", "+15555550101"),
+    ("carol", "+15555550102"),
+];
 
 /// What demo mode created (or found).
 #[derive(Debug, Clone)]
 pub struct DemoInfo {
     pub user: User,
     pub domain: Domain,
-    /// `alice` then `bob`.
+    /// `alice`, `bob`, then `carol`.
     pub endpoints: Vec<Endpoint>,
 }
 
@@ -96,6 +101,42 @@ pub fn ensure(store: &Store) -> Result<DemoInfo, DemoError> {
     })
 }
 
+/// The demo endpoint named by `?endpoint=` (demo mode only).
+fn wanted_endpoint<'q>(state: &AppState, query: &'q Option<String>) -> Result<&'q str, ApiError> {
+    if state.demo.is_none() {
+        return Err(ApiError::not_found("resource"));
+    }
+    let wanted = query
+        .as_deref()
+        .unwrap_or("")
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("endpoint="))
+        .ok_or_else(|| ApiError::bad_request("missing_field", "endpoint: alice, bob or carol"))?;
+    if !ENDPOINTS.iter().any(|(name, _)| *name == wanted) {
+        return Err(ApiError::not_found("demo endpoint"));
+    }
+    Ok(wanted)
+}
+
+/// `POST /demo/drop?endpoint=alice` (demo mode only): the server closes that endpoint's
+/// WebSockets, as a network failure would, so the demo and the fault tests can watch the client
+/// reconnect with its calls up. Answers `{"dropped": <connections closed>}`.
+pub async fn drop_connections(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> Result<impl axum::response::IntoResponse, ApiError> {
+    let wanted = wanted_endpoint(&state, &query)?;
+    let host = state.directory.host_of(DOMAIN);
+    let dropped = state.sip.drop_connections(wanted, &host);
+    // Demo-only and harmless: let test pages on other origins (cross-origin isolated ones
+    // too) read it.
+    let headers = [
+        ("access-control-allow-origin", "*"),
+        ("cross-origin-resource-policy", "cross-origin"),
+    ];
+    Ok((headers, Json(serde_json::json!({ "dropped": dropped }))))
+}
+
 /// `GET /demo/token` answer.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -106,23 +147,12 @@ pub struct DemoToken {
     pub sip_uri: String,
 }
 
-/// `GET /demo/token?endpoint=alice|bob` (demo mode only).
+/// `GET /demo/token?endpoint=alice|bob|carol` (demo mode only).
 pub async fn token(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<DemoToken>, ApiError> {
-    if state.demo.is_none() {
-        return Err(ApiError::not_found("resource"));
-    }
-    let wanted = query
-        .as_deref()
-        .unwrap_or("")
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("endpoint="))
-        .ok_or_else(|| ApiError::bad_request("missing_field", "endpoint: alice or bob"))?;
-    if !ENDPOINTS.iter().any(|(name, _)| *name == wanted) {
-        return Err(ApiError::not_found("demo endpoint"));
-    }
+    let wanted = wanted_endpoint(&state, &query)?;
     // Read it again: it may have been disabled or deleted through the API since start.
     let endpoint = state
         .store

@@ -153,16 +153,16 @@ async fn demo_mode_is_idempotent_and_hands_out_tokens() {
         .iter()
         .map(|e| e["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["alice", "bob"]);
+    assert_eq!(names, ["alice", "bob", "carol"]);
     assert_eq!(api.count("/applications").await, 1);
     let numbers = api.get("/phoneNumbers").await.json;
-    assert_eq!(numbers.as_array().unwrap().len(), 2);
+    assert_eq!(numbers.as_array().unwrap().len(), 3);
     assert_eq!(numbers[0]["number"], "+15555550100");
     assert_eq!(numbers[0]["endpointId"], endpoints[0]["id"]);
 
     // The demo page gets a token without credentials.
     let anonymous = api.with_auth(None);
-    for name in ["alice", "bob"] {
+    for name in ["alice", "bob", "carol"] {
         let res = anonymous
             .send(Method::GET, &format!("/demo/token?endpoint={name}"), None)
             .await;
@@ -174,7 +174,7 @@ async fn demo_mode_is_idempotent_and_hands_out_tokens() {
         assert_eq!(record.user, name);
         assert_eq!(Token::parse(&body.token).unwrap().ws_url, server.ws_url);
     }
-    for query in ["", "?endpoint=carol", "?endpoint="] {
+    for query in ["", "?endpoint=mallory", "?endpoint="] {
         let res = anonymous
             .send(Method::GET, &format!("/demo/token{query}"), None)
             .await;

@@ -59,6 +59,102 @@ export async function demoCallState(party) {
   return party.page.evaluate(() => document.querySelector('#calls li .state')?.textContent ?? null);
 }
 
+/**
+ * Records our phone's events (and those of every call it sees) in `window.__ours` so the specs
+ * can wait on them: {phoneEvents: [{name, at, info}], callEvents: [{call, name, at, info}]}.
+ * Outgoing calls made by the page are picked up through `watchLastCall`.
+ */
+export async function recordPhoneEvents(party) {
+  await party.page.evaluate(() => {
+    if (window.__ours) return;
+    const plain = (v) => {
+      if (v === undefined || v === null || typeof v !== 'object') return v ?? null;
+      const out = {};
+      for (const k of Object.keys(v)) {
+        const x = v[k];
+        if (x === null || ['string', 'number', 'boolean'].includes(typeof x)) out[k] = x;
+      }
+      if (v.message) out.message = String(v.message);
+      if (v.code) out.code = v.code;
+      return out;
+    };
+    const rec = { phoneEvents: [], callEvents: [], calls: [] };
+    window.__ours = rec;
+    rec.watchCall = (call) => {
+      if (!call || rec.calls.includes(call)) return rec.calls.indexOf(call);
+      rec.calls.push(call);
+      const i = rec.calls.length - 1;
+      for (const n of ['connecting', 'ringing', 'connected', 'ended', 'failed', 'held', 'unheld',
+        'muted', 'unmuted', 'dtmf', 'dtmfSent', 'holdFailed', 'mediaFailed']) {
+        call.on(n, (info) => rec.callEvents.push({ call: i, name: n, at: Date.now(), info: plain(info) }));
+      }
+      return i;
+    };
+    for (const n of ['registered', 'registrationFailed', 'unregistered', 'reconnecting', 'reconnected', 'tokenWillExpire', 'incomingCall']) {
+      window.phone.on(n, (info) => {
+        rec.phoneEvents.push({ name: n, at: Date.now(), info: n === 'incomingCall' ? null : plain(info) });
+        if (n === 'incomingCall') rec.watchCall(info);
+      });
+    }
+  });
+}
+
+/** Starts recording the events of the page's newest call (`window.lastCall`). */
+export async function watchLastCall(party) {
+  return party.page.evaluate(() => window.__ours.watchCall(window.lastCall));
+}
+
+/** Waits for a phone event `name` at or after `since` (ms); returns it. */
+export async function waitPhoneEvent(party, name, since, { timeout = 15_000 } = {}) {
+  const list = await waitFor(
+    `${party.name}: phone event ${name}`,
+    () => party.page.evaluate(([n, t]) => window.__ours.phoneEvents.filter((e) => e.name === n && e.at >= t), [name, since]),
+    { timeout, accept: (l) => l.length > 0 },
+  );
+  return list[0];
+}
+
+/** Phone events named `name` at or after `since`. */
+export async function phoneEvents(party, name, since = 0) {
+  return party.page.evaluate(([n, t]) => window.__ours.phoneEvents.filter((e) => e.name === n && e.at >= t), [name, since]);
+}
+
+/** Waits for a call event `name` of the newest recorded call; returns it. */
+export async function waitCallEvent(party, name, { since = 0, timeout = 15_000 } = {}) {
+  const list = await waitFor(
+    `${party.name}: call event ${name}`,
+    () => party.page.evaluate(([n, t]) => {
+      const i = window.__ours.calls.length - 1;
+      return window.__ours.callEvents.filter((e) => e.call === i && e.name === n && e.at >= t);
+    }, [name, since]),
+    { timeout, accept: (l) => l.length > 0 },
+  );
+  return list[0];
+}
+
+/** Waits until `window.lastCall.getInfo()` satisfies `accept`; returns the info. */
+export async function waitLastCall(party, what, accept, { timeout = 15_000 } = {}) {
+  return waitFor(`${party.name}: ${what}`, () => lastCallInfo(party), { timeout, accept: (i) => !!i && accept(i) });
+}
+
+/** The newest call's row in the demo page. */
+export function demoButton(party, act) {
+  return party.page.locator(`#calls li:first-child [data-act="${act}"]`);
+}
+
+/** Places a call from the demo page's dial box; starts recording its events. */
+export async function demoDial(party, target) {
+  await party.page.evaluate(() => { window.__prevLastCall = window.lastCall ?? null; });
+  await party.page.fill('#target', target);
+  await party.page.click('#call');
+  await waitFor(
+    `${party.name}: outgoing call object`,
+    () => party.page.evaluate(() => !!window.lastCall && window.lastCall !== window.__prevLastCall),
+    { timeout: 5_000 },
+  );
+  await watchLastCall(party);
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const reason = ourClientMissing();
   console.log(reason ? `[e2e] ${reason}` : '[e2e] our client: pkg/bwclient.js with the BWClient API found');

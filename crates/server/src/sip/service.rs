@@ -63,6 +63,21 @@ impl SipService {
         lock(&self.location).count(&aor_key(user, host), Instant::now())
     }
 
+    /// Closes every WebSocket that holds a binding of `user@host` (the server side of a network
+    /// drop, for fault tests and the demo's "drop my connection" button). Returns how many.
+    pub fn drop_connections(&self, user: &str, host: &str) -> usize {
+        let conns: Vec<ConnId> = lock(&self.location)
+            .bindings(&aor_key(user, host), Instant::now())
+            .into_iter()
+            .map(|b| b.conn)
+            .collect();
+        for conn in &conns {
+            // Without its sender the connection task's queue ends, and the task closes the socket.
+            self.conns.remove(*conn);
+        }
+        conns.len()
+    }
+
     /// Addresses-of-record with at least one binding.
     pub fn registered_aors(&self) -> usize {
         lock(&self.location).aor_count()
@@ -101,6 +116,14 @@ impl SipService {
     /// Queues a frame for a connection; `false` if it is gone or saturated.
     pub(super) fn send(&self, conn: ConnId, frame: Vec<u8>) -> bool {
         self.conns.send(conn, frame)
+    }
+}
+
+impl std::fmt::Debug for SipService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SipService")
+            .field("connections", &self.connection_count())
+            .finish_non_exhaustive()
     }
 }
 
