@@ -29,13 +29,17 @@ const HOST: &str = "demo.bwclient.test";
 const LIMIT: f64 = 15_000.0;
 
 fn ws_url() -> &'static str {
-    option_env!("BWCLIENT_TEST_WS").expect("run through scripts/test.sh, which starts the server")
+    match option_env!("BWCLIENT_TEST_WS") {
+        Some(url) => url,
+        None => panic!("run through scripts/test.sh, which starts the server"),
+    }
 }
 
 fn secret() -> &'static [u8] {
-    option_env!("BWCLIENT_TEST_SECRET")
-        .expect("run through scripts/test.sh, which starts the server")
-        .as_bytes()
+    match option_env!("BWCLIENT_TEST_SECRET") {
+        Some(secret) => secret.as_bytes(),
+        None => panic!("run through scripts/test.sh, which starts the server"),
+    }
 }
 
 fn now_s() -> u64 {
@@ -74,11 +78,13 @@ fn code_of(err: &JsValue) -> String {
         .unwrap_or_default()
 }
 
+type Listener = Closure<dyn FnMut(JsValue)>;
+
 /// Records the events a phone or call emits, by name, with their first argument.
 #[derive(Clone, Default)]
 struct Events {
     seen: Rc<RefCell<Vec<(String, JsValue)>>>,
-    _keep: Rc<RefCell<Vec<Closure<dyn FnMut(JsValue)>>>>,
+    _keep: Rc<RefCell<Vec<Listener>>>,
 }
 
 impl Events {
@@ -589,8 +595,7 @@ async fn messages_both_ways() {
     assert!(events.field("message", "from").unwrap().contains("alice"));
     let err = JsFuture::from(alice.send_message("nobody-here", "x"))
         .await
-        .err()
-        .expect("fails");
+        .expect_err("fails");
     assert_eq!(code_of(&err), "message_failed");
     logout(&alice).await;
     logout(&bob).await;

@@ -3,6 +3,7 @@
 #
 #   tests/e2e/run.sh                 every spec in tests/e2e/specs/
 #   tests/e2e/run.sh SPEC...         only these spec files (paths or names in tests/e2e/specs/)
+#   E2E_NO_BUILD=1 tests/e2e/run.sh  reuse target/debug/bwclient-server (iterating on specs)
 #
 # 1. Outside: builds bwclient-server, bundles the JsSIP page with esbuild, stages the pages, then
 #    re-runs itself in a private network namespace (unshare -n) that has only loopback: nothing
@@ -37,8 +38,12 @@ if [ "${E2E_IN_NETNS:-}" != 1 ]; then
   [ -x node_modules/.bin/esbuild ] && [ -d node_modules/jssip ] && [ -d node_modules/playwright-core ] \
     || { say "missing npm dev dependencies (jssip, esbuild, playwright-core): run npm install"; exit 1; }
 
-  say "building bwclient-server"
-  cargo build -q -p bwclient-server
+  if [ "${E2E_NO_BUILD:-}" = 1 ] && [ -x target/debug/bwclient-server ]; then
+    say "E2E_NO_BUILD=1: using the existing target/debug/bwclient-server"
+  else
+    say "building bwclient-server"
+    cargo build -q -p bwclient-server
+  fi
 
   rm -rf "$ART" "$STAGE"
   mkdir -p "$ART/logs" "$ART/screenshots" "$STAGE/e2e"

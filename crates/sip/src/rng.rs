@@ -1,12 +1,11 @@
 //! The seeded random source behind every tag, branch, Call-ID, cnonce and back-off.
 //!
 //! The seed comes from the configuration (the browser takes it from `crypto.getRandomValues`,
-//! tests fix it), so a fixed seed gives byte-identical runs. ChaCha8 rather than a smaller
-//! generator: cnonces and tags should not let an observer predict the next ones, and its code
-//! is a few kilobytes.
-
-use rand_chacha::ChaCha8Rng;
-use rand_core::{RngCore, SeedableRng};
+//! tests fix it), so a fixed seed gives byte-identical runs. The generator is wyrand
+//! (`fastrand`): a few hundred bytes of wasm where ChaCha8 cost about 6 KB. Tags, branches and
+//! Call-IDs only need to be unique, not secret (RFC 3261 §8.1.1.4, §19.3); a cnonce only has to
+//! vary (RFC 7616 §3.4), and the 64-bit seed from `crypto.getRandomValues` keeps the sequence
+//! unguessable from outside the page.
 
 /// Characters of generated tokens: lowercase letters and digits (valid in tags, branches,
 /// Call-IDs, URI users and host labels alike).
@@ -18,18 +17,18 @@ pub const BRANCH_COOKIE: &str = "z9hG4bK";
 /// A deterministic random source.
 #[derive(Debug, Clone)]
 pub struct Rng {
-    inner: ChaCha8Rng,
+    inner: fastrand::Rng,
 }
 
 impl Rng {
     pub fn from_seed(seed: u64) -> Rng {
         Rng {
-            inner: ChaCha8Rng::seed_from_u64(seed),
+            inner: fastrand::Rng::with_seed(seed),
         }
     }
 
     pub fn next_u32(&mut self) -> u32 {
-        self.inner.next_u32()
+        self.inner.u32(..)
     }
 
     /// A uniform value in `low..=high` (a modulo bias of at most 2^-32 is harmless here).
@@ -38,7 +37,7 @@ impl Rng {
             return low;
         }
         let span = high - low + 1;
-        low + self.inner.next_u64() % span
+        low + self.inner.u64(..) % span
     }
 
     /// `len` characters of `[a-z0-9]`.
@@ -52,10 +51,9 @@ impl Rng {
         for _ in 0..len {
             // 252 = 7 * 36: rejecting larger bytes keeps the choice uniform.
             let byte = loop {
-                let mut b = [0u8; 1];
-                self.inner.fill_bytes(&mut b);
-                if b[0] < 252 {
-                    break b[0];
+                let b = self.inner.u8(..);
+                if b < 252 {
+                    break b;
                 }
             };
             out.push(char::from(ALPHABET[usize::from(byte % 36)]));
@@ -87,7 +85,7 @@ impl Rng {
     /// A version 4 UUID as a URN (RFC 4122 §4.4), for `+sip.instance` (RFC 5626 §4.1).
     pub fn uuid_urn(&mut self) -> String {
         let mut bytes = [0u8; 16];
-        self.inner.fill_bytes(&mut bytes);
+        self.inner.fill(&mut bytes);
         bytes[6] = (bytes[6] & 0x0f) | 0x40;
         bytes[8] = (bytes[8] & 0x3f) | 0x80;
         let mut out = String::from("urn:uuid:");

@@ -1,16 +1,16 @@
 // Our client on the demo page, alice ↔ bob, run once per server (specs/ours-demo-*).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 
 import { launchBrowser, newParty, screenshot } from './browser.mjs';
 import { recordFigures } from './figures.mjs';
 import { assertLoopback, dtmfReceived, expectAudioBothWays, expectAudioStopped, expectDtmfReceived } from './media.mjs';
 import { clickPad, demoCall, demoEndQuietly, demoHangup, demoLogin } from './ours-demo.mjs';
-import { demoButton, skipUnlessOurClient, waitCallEvent, waitLastCall } from './ours.mjs';
+import { demoButton, describeOurs, waitCallEvent, waitLastCall } from './ours.mjs';
 
 /** @param {{suite: string, label: string, via: 'server'|'kamailio'}} o */
 export function ourDemoSuite({ suite, label, via }) {
-  describe(label, { ...skipUnlessOurClient(), timeout: 170_000 }, () => {
+  describeOurs(label, { timeout: 170_000 }, () => {
     let browser;
     let alice;
     let bob;

@@ -2,6 +2,7 @@
 // Run directly (`node tests/e2e/lib/ours.mjs`) it prints the verdict and exits 1 when missing.
 import fs from 'node:fs';
 import path from 'node:path';
+import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { ROOT, env } from './env.mjs';
@@ -21,11 +22,23 @@ export function ourClientMissing() {
   return null;
 }
 
-/** `describe(..., skipUnlessOurClient(), ...)`: prints the reason loudly once. */
-export function skipUnlessOurClient() {
+let warned = false;
+
+/**
+ * `describe()` for specs of our client: when pkg/ has no client yet, a single skipped test with
+ * the reason instead (so node's summary counts it under "skipped"), and a loud line once.
+ */
+export function describeOurs(label, options, fn) {
   const reason = ourClientMissing();
-  if (reason) console.warn(`\n!!! ${reason}: skipping ${process.argv[1] ? path.basename(process.argv[1]) : 'these specs'}\n`);
-  return { skip: reason || false };
+  if (!reason) {
+    describe(label, options, fn);
+    return;
+  }
+  if (!warned) {
+    warned = true;
+    console.warn(`\n!!! ${reason}: skipping ${process.argv[1] ? path.basename(process.argv[1]) : 'these specs'}\n`);
+  }
+  test(label, { skip: reason }, () => {});
 }
 
 /**

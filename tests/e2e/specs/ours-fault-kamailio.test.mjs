@@ -3,7 +3,7 @@
 // and the call's audio must keep flowing throughout; a new call works afterwards. Same
 // procedure as jssip-fault-kamailio. Skips until pkg/ is built.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 
 import { launchBrowser, newParty, screenshot } from '../lib/browser.mjs';
 import { recordFigures } from '../lib/figures.mjs';
@@ -11,13 +11,13 @@ import { startKamailio, stopKamailio } from '../lib/kamailio.mjs';
 import { expectAudioBothWays } from '../lib/media.mjs';
 import { demoCall, demoEndQuietly, demoHangup, demoLogin } from '../lib/ours-demo.mjs';
 import {
-  demoButton, lastCallInfo, phoneEvents, skipUnlessOurClient, waitCallEvent, waitPhoneEvent,
+  demoButton, lastCallInfo, phoneEvents, describeOurs, waitCallEvent, waitPhoneEvent,
 } from '../lib/ours.mjs';
 import { sleep, waitFor } from '../lib/wait.mjs';
 
 const SUITE = 'ours-fault-kamailio';
 
-describe('our client through Kamailio: Kamailio restarted mid-call', { ...skipUnlessOurClient(), timeout: 150_000 }, () => {
+describeOurs('our client through Kamailio: Kamailio restarted mid-call', { timeout: 150_000 }, () => {
   let browser;
   let alice;
   let bob;

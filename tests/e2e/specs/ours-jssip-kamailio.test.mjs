@@ -2,7 +2,7 @@
 // and JsSIP (bob, tests/e2e/pages/jssip.html). Each calls the other, with media, DTMF each way,
 // hold from each side and hang-up from each side. Skips until pkg/ is built.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 
 import { launchBrowser, newParty, screenshot } from '../lib/browser.mjs';
 import { env } from '../lib/env.mjs';
@@ -11,14 +11,14 @@ import { endQuietly, openJssip, waitCall } from '../lib/jssip.mjs';
 import { assertLoopback, dtmfReceived, expectAudioBothWays, expectAudioStopped, expectDtmfReceived } from '../lib/media.mjs';
 import { demoEndQuietly, demoLogin } from '../lib/ours-demo.mjs';
 import {
-  demoButton, demoDial, skipUnlessOurClient, waitCallEvent, waitLastCall, waitPhoneEvent,
+  demoButton, demoDial, describeOurs, waitCallEvent, waitLastCall, waitPhoneEvent,
 } from '../lib/ours.mjs';
 import { demoToken } from '../lib/tokens.mjs';
 import { waitFor } from '../lib/wait.mjs';
 
 const SUITE = 'ours-jssip-kamailio';
 
-describe('our client ↔ JsSIP through Kamailio', { ...skipUnlessOurClient(), timeout: 170_000 }, () => {
+describeOurs('our client ↔ JsSIP through Kamailio', { timeout: 170_000 }, () => {
   let browser;
   let ours; // alice, our client on the demo page
   let jssip; // bob, JsSIP

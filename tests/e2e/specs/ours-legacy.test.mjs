@@ -3,12 +3,12 @@
 // mute(), sendDtmf(), hangup(), reject()) runs unchanged, through both servers. Skips until pkg/
 // is built.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 
 import { launchBrowser, newParty, screenshot } from '../lib/browser.mjs';
 import { env } from '../lib/env.mjs';
 import { dtmfReceived, expectAudioBothWays, expectDtmfReceived } from '../lib/media.mjs';
-import { skipUnlessOurClient } from '../lib/ours.mjs';
+import { describeOurs } from '../lib/ours.mjs';
 import { demoToken, retargetToken } from '../lib/tokens.mjs';
 import { waitFor } from '../lib/wait.mjs';
 
@@ -34,7 +34,7 @@ async function waitLegacyEvent(party, text, after = 0) {
 }
 
 for (const via of ['server', 'kamailio']) {
-  describe(`legacy API page through ${via === 'server' ? 'bwclient-server' : 'Kamailio'}`, { ...skipUnlessOurClient(), timeout: 120_000 }, () => {
+  describeOurs(`legacy API page through ${via === 'server' ? 'bwclient-server' : 'Kamailio'}`, { timeout: 120_000 }, () => {
     let browser;
     let alice;
     let bob;

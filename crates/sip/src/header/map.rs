@@ -29,7 +29,12 @@ impl Headers {
 
     /// Replaces every line of `name` with one line holding `value`, at the first one's place.
     pub fn set(&mut self, name: HeaderName, value: impl Into<String>) {
-        let value = value.into();
+        self.set_string(name, value.into());
+    }
+
+    // The generic entry points stay one-liners over these: each instantiation is then a call,
+    // not a copy of the loop (the wasm download pays for every copy).
+    fn set_string(&mut self, name: HeaderName, value: String) {
         match self.entries.iter().position(|(n, _)| *n == name) {
             Some(at) => {
                 self.entries[at].1 = value;
@@ -85,13 +90,17 @@ impl Headers {
     /// The first value of a typed header (for a list header, the first element of its first
     /// line); `None` if absent.
     pub fn typed<T: TypedHeader>(&self) -> Option<Result<T, ParseError>> {
-        let line = self.get(&T::NAME)?;
-        if !T::LIST {
-            return Some(T::parse(line));
+        Some(self.first_value(&T::NAME, T::LIST)?.and_then(T::parse))
+    }
+
+    fn first_value(&self, name: &HeaderName, list: bool) -> Option<Result<&str, ParseError>> {
+        let line = self.get(name)?;
+        if !list {
+            return Some(Ok(line));
         }
         Some(match super::split::split_list(line) {
             Ok(items) => match items.first() {
-                Some(first) => T::parse(first),
+                Some(first) => Ok(*first),
                 None => Err(ParseError::Header("list", "empty list")),
             },
             Err(e) => Err(e),
@@ -102,14 +111,21 @@ impl Headers {
     /// at top-level commas across all its lines (RFC 3261 §7.3.1); otherwise one value per
     /// line. Empty if absent.
     pub fn typed_all<T: TypedHeader>(&self) -> Result<Vec<T>, ParseError> {
+        let values = self.values(&T::NAME, T::LIST)?;
+        let mut out = Vec::with_capacity(values.len());
+        for value in values {
+            out.push(T::parse(value)?);
+        }
+        Ok(out)
+    }
+
+    fn values(&self, name: &HeaderName, list: bool) -> Result<Vec<&str>, ParseError> {
         let mut out = Vec::new();
-        for line in self.get_all(&T::NAME) {
-            if T::LIST {
-                for item in super::split::split_list(line)? {
-                    out.push(T::parse(item)?);
-                }
+        for (_, line) in self.entries.iter().filter(|(n, _)| n == name) {
+            if list {
+                out.extend(super::split::split_list(line)?);
             } else {
-                out.push(T::parse(line)?);
+                out.push(line.as_str());
             }
         }
         Ok(out)
@@ -117,15 +133,11 @@ impl Headers {
 
     /// Appends one typed value as its own line.
     pub fn push_typed<T: TypedHeader>(&mut self, value: &T) {
-        let mut text = String::new();
-        value.print(&mut text);
-        self.push(T::NAME, text);
+        self.entries.push((T::NAME, value.to_value()));
     }
 
     /// Replaces all lines of the header with one typed value.
     pub fn set_typed<T: TypedHeader>(&mut self, value: &T) {
-        let mut text = String::new();
-        value.print(&mut text);
-        self.set(T::NAME, text);
+        self.set_string(T::NAME, value.to_value());
     }
 }
