@@ -52,6 +52,18 @@ passed=$(( passed + $(grep -oE '^test result: ok\. [0-9]+ passed' "$run/output.l
 step "release build of the package (pkg/, pkg-bundler/)"
 bash scripts/build.sh
 
+step "end-to-end: real pages in Chromium through bwclient-server and Kamailio, JsSIP interop (netns)"
+set +e
+E2E_NO_BUILD=1 bash tests/e2e/run.sh >target/e2e-output.log 2>&1
+rc=$?
+set -e
+grep -E '^ℹ (tests|pass|fail|skipped) |^✖' target/e2e-output.log || true
+if [ "$rc" != 0 ]; then
+  tail -150 target/e2e-output.log; echo "end-to-end tests failed (exit $rc)"; exit "$rc"
+fi
+e2e_passed=$(grep -E '^ℹ pass ' target/e2e-output.log | awk '{s+=$3} END {print s+0}')
+passed=$(( passed + e2e_passed ))
+
 step "sipcheck on the RFC 4475 torture messages"
 cargo run -q -p bwclient-sip --example sipcheck -- crates/sip/tests/fixtures/rfc4475/*/*.sip
 

@@ -82,6 +82,23 @@ cleanup() {
     kill -9 "$server_pid" 2>/dev/null
   fi
   deploy/kamailio/run.sh stop "$ART/kamailio" >/dev/null 2>&1
+  # Safety net: anything else still in this private namespace was started by this run (a
+  # browser of a crashed spec, a Kamailio whose pid file was lost). Stop it by pid.
+  local netns pid left=()
+  netns="$(readlink /proc/$$/ns/net)"
+  for p in /proc/[0-9]*; do
+    pid="${p#/proc/}"
+    [ "$pid" = "$$" ] && continue
+    [ "$(readlink "$p/ns/net" 2>/dev/null)" = "$netns" ] && left+=("$pid")
+  done
+  if [ "${#left[@]}" -gt 0 ]; then
+    for pid in "${left[@]}"; do
+      say "stopping leftover process $pid: $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-100)"
+      kill "$pid" 2>/dev/null
+    done
+    sleep 1
+    for pid in "${left[@]}"; do kill -9 "$pid" 2>/dev/null; done
+  fi
   say "logs, screenshots and figures in ${ART#"$ROOT"/}/"
   exit "$rc"
 }

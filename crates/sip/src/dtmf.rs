@@ -11,7 +11,7 @@ pub fn relay_body(digit: char, duration_ms: u32) -> String {
     let mut body = String::from("Signal=");
     body.push(digit);
     body.push_str("\r\nDuration=");
-    body.push_str(&duration_ms.to_string());
+    crate::syntax::push_u64(&mut body, u64::from(duration_ms));
     body.push_str("\r\n");
     body
 }

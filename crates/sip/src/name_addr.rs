@@ -115,6 +115,13 @@ impl NameAddr {
         params::print_params(&self.params, out);
     }
 
+    /// The printed form as a new string (what `Display` gives, without `core::fmt`).
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        self.print(&mut s);
+        s
+    }
+
     /// The first header parameter called `name` (case-insensitive).
     pub fn param(&self, name: &str) -> Option<&Param> {
         params::find(&self.params, name)
@@ -139,9 +146,7 @@ impl NameAddr {
 
 impl std::fmt::Display for NameAddr {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut s = String::new();
-        self.print(&mut s);
-        f.write_str(&s)
+        f.write_str(&self.to_text())
     }
 }
 

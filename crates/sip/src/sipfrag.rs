@@ -3,7 +3,7 @@
 /// The body for a status: `SIP/2.0 200 OK\r\n`.
 pub fn status_body(code: u16, reason: &str) -> String {
     let mut body = String::from("SIP/2.0 ");
-    body.push_str(&code.to_string());
+    crate::syntax::push_u64(&mut body, u64::from(code));
     body.push(' ');
     body.push_str(reason);
     body.push_str("\r\n");

@@ -89,7 +89,8 @@ impl Token {
 
     /// The `auth_ephemeral` digest username: `<expiry>:<user>@<host>`.
     pub fn digest_username(&self) -> String {
-        let mut out = self.expires.to_string();
+        let mut out = String::new();
+        crate::syntax::push_u64(&mut out, self.expires);
         out.push(':');
         out.push_str(&self.user);
         out.push('@');
@@ -99,7 +100,13 @@ impl Token {
 
     /// The `auth_ephemeral` digest password: `base64(HMAC-SHA1(secret, username))`.
     pub fn digest_password(&self) -> String {
-        STANDARD.encode(&self.signature)
+        // `encode_slice` rather than `encode`: `encode` checks its own output with
+        // `String::from_utf8(..).expect(..)`, which links `Debug` for the error and its bytes.
+        let mut buf = vec![0; self.signature.len().div_ceil(3) * 4];
+        let len = STANDARD
+            .encode_slice(&self.signature, &mut buf)
+            .unwrap_or(0);
+        buf[..len].iter().copied().map(char::from).collect()
     }
 
     /// True once `now_unix` (seconds) has reached the expiry.

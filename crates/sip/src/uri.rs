@@ -375,6 +375,13 @@ impl Uri {
         }
     }
 
+    /// The printed form as a new string (what `Display` gives, without `core::fmt`).
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        self.print(&mut s);
+        s
+    }
+
     /// The first URI parameter called `name` (case-insensitive, RFC 3261 §19.1.4).
     pub fn param(&self, name: &str) -> Option<&Param> {
         self.params
@@ -395,9 +402,7 @@ impl Uri {
 
 impl std::fmt::Display for Uri {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut s = String::new();
-        self.print(&mut s);
-        f.write_str(&s)
+        f.write_str(&self.to_text())
     }
 }
 

@@ -6,7 +6,9 @@ import { after, before, describe, test } from 'node:test';
 import { launchBrowser, screenshot } from './browser.mjs';
 import { recordFigures } from './figures.mjs';
 import { endQuietly, establishCall, hangupFrom, openJssip, waitCall } from './jssip.mjs';
-import { assertLoopback, dtmfReceived, expectAudioBothWays, expectAudioStopped, expectDtmfReceived } from './media.mjs';
+import {
+  assertLoopback, dtmfReceived, expectAudioBothWays, expectAudioFlowing, expectAudioStopped, expectDtmfReceived, expectSilence,
+} from './media.mjs';
 import { demoToken } from './tokens.mjs';
 import { waitFor } from './wait.mjs';
 
@@ -118,6 +120,20 @@ export function jssipCallSuite({ suite, label, wsUrl }) {
         assert.equal(await bob.unhold(), false);
         await expectAudioBothWays(alice, bob, { minPackets: 20 });
 
+        await hangupFrom(alice, bob);
+      } finally {
+        await endQuietly(alice, bob);
+      }
+    });
+
+    test('mute and unmute: the far end hears silence, then the beep again', async () => {
+      try {
+        await establishCall(bob, alice, `sip:${tokens.alice.sipUri}`);
+        await expectAudioBothWays(alice, bob, { minPackets: 10 });
+        assert.equal(await alice.mute(), true);
+        await expectSilence(bob);
+        assert.equal(await alice.unmute(), false);
+        await expectAudioFlowing(bob, { minPackets: 20 });
         await hangupFrom(alice, bob);
       } finally {
         await endQuietly(alice, bob);

@@ -23,6 +23,8 @@ export async function openJssip(browser, suite, name) {
     hangup: () => ev('hangup', () => window.sip.hangup()),
     hold: () => ev('hold', () => window.sip.hold()),
     unhold: () => ev('unhold', () => window.sip.unhold()),
+    mute: () => ev('mute', () => window.sip.mute()),
+    unmute: () => ev('unmute', () => window.sip.unmute()),
     sendDtmf: (tones, opts) => ev(`DTMF ${tones}`, ([t, o]) => window.sip.sendDtmf(t, o), [tones, opts]),
     state: () => ev('state', () => window.sip.state(), undefined, 5_000),
   });

@@ -73,6 +73,31 @@ export async function expectAudioStopped(party, { settleMs = 700, windowMs = 150
   return delta;
 }
 
+/**
+ * `party` hears nothing during `windowMs`: no audio level sample above SILENCE_LEVEL and no
+ * growth of totalAudioEnergy, e.g. while the far end is muted. The negative control of
+ * expectAudioFlowing. `settleMs` covers the jitter buffer and Chromium's level smoothing (the
+ * reported level decays by about 4x per 100 ms after the sound stops).
+ */
+export async function expectSilence(party, { settleMs = 1200, windowMs = 1500 } = {}) {
+  await sleep(settleMs);
+  const first = await audioStats(party);
+  const end = Date.now() + windowMs;
+  let maxLevel = first.audioLevel || 0;
+  let last = first;
+  while (Date.now() < end) {
+    await sleep(50);
+    last = await audioStats(party);
+    maxLevel = Math.max(maxLevel, last.audioLevel || 0);
+  }
+  const energy = (last.totalAudioEnergy || 0) - (first.totalAudioEnergy || 0);
+  assert.ok(
+    maxLevel <= SILENCE_LEVEL && energy < 1e-4,
+    `${party.name} still hears audio (level ${maxLevel}, energy +${energy}) while the far end should be silent`,
+  );
+  return { maxLevel, energy };
+}
+
 /** The selected ICE pair runs over loopback (the private namespace has nothing else). */
 export function assertLoopback(figures, who) {
   assert.match(figures.localAddress || '', /^(127\.|\[?::1)/, `${who} local ICE address ${figures.localAddress}`);

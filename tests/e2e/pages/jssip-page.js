@@ -6,7 +6,8 @@
 //                                         the token's. Resolves when registered.
 //   sip.call(target)                      returns at once; follow sip.state()
 //   sip.answer() / sip.reject() / sip.hangup()
-//   await sip.hold() / await sip.unhold()
+//   await sip.hold() / await sip.unhold()  resolve with the local hold state
+//   sip.mute() / sip.unmute()             microphone (track.enabled); return the muted state
 //   await sip.sendDtmf('12#', {transport: 'RFC2833'|'INFO'})  resolves with the tones played
 //   sip.state()                           {registered, call: {status, direction, …}, events: […]}
 //   await sip.stats()                     window.__e2e.audioStats() (lib/instrument.js)
@@ -201,6 +202,12 @@ function sendDtmf(tones, { transport = 'RFC2833', duration = 120, interToneGap =
   });
 }
 
+function mute(on) {
+  const s = need();
+  if (on) s.mute({ audio: true }); else s.unmute({ audio: true });
+  return s.isMuted().audio;
+}
+
 function state() {
   const c = current && {
     direction: current.direction,
@@ -226,7 +233,7 @@ async function logout() {
   const u = ua;
   ua = null;
   await new Promise((resolve) => {
-    const t = setTimeout(resolve, 3000);
+    const t = setTimeout(resolve, 1500);
     u.once('disconnected', () => { clearTimeout(t); resolve(); });
     u.stop();
   });
@@ -253,5 +260,8 @@ setInterval(renderStats, 500);
 
 JsSIP.debug.enable('JsSIP:*');
 window.JsSIP = JsSIP;
-window.sip = { login, logout, call, answer, reject, hangup, hold: () => reinvite('hold'), unhold: () => reinvite('unhold'), sendDtmf, state, stats, decodeToken };
+window.sip = {
+  login, logout, call, answer, reject, hangup, hold: () => reinvite('hold'), unhold: () => reinvite('unhold'),
+  mute: () => mute(true), unmute: () => mute(false), sendDtmf, state, stats, decodeToken,
+};
 render();

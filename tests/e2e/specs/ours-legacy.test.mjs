@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 
 import { launchBrowser, newParty, screenshot } from '../lib/browser.mjs';
 import { env } from '../lib/env.mjs';
-import { dtmfReceived, expectAudioBothWays, expectDtmfReceived } from '../lib/media.mjs';
+import { dtmfReceived, expectAudioBothWays, expectAudioFlowing, expectDtmfReceived, expectSilence } from '../lib/media.mjs';
 import { describeOurs } from '../lib/ours.mjs';
 import { demoToken, retargetToken } from '../lib/tokens.mjs';
 import { waitFor } from '../lib/wait.mjs';
@@ -89,8 +89,10 @@ for (const via of ['server', 'kamailio']) {
       await alice.page.click('#muteButton');
       assert.equal((await legacyInfo(alice)).microphoneMuted, true);
       assert.equal(await alice.page.textContent('#muteButton'), 'Unmute');
+      await expectSilence(bob);
       await alice.page.click('#muteButton');
       assert.equal((await legacyInfo(alice)).microphoneMuted, false);
+      await expectAudioFlowing(bob, { minPackets: 20 });
 
       await alice.page.click('#hangupButton');
       await Promise.all([waitLegacyEvent(alice, 'call ended', a0), waitLegacyEvent(bob, 'call ended', b0)]);

@@ -119,7 +119,9 @@ impl Headers {
         Ok(out)
     }
 
-    fn values(&self, name: &HeaderName, list: bool) -> Result<Vec<&str>, ParseError> {
+    /// Every raw value of `name`: each top-level comma-separated element across its lines
+    /// for a `list` header, otherwise each line.
+    pub(crate) fn values(&self, name: &HeaderName, list: bool) -> Result<Vec<&str>, ParseError> {
         let mut out = Vec::new();
         for (_, line) in self.entries.iter().filter(|(n, _)| n == name) {
             if list {

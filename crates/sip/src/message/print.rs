@@ -98,30 +98,51 @@ impl Message {
     }
 }
 
-/// Writes the head, then the body as UTF-8 (invalid sequences replaced).
-fn write_message(f: &mut std::fmt::Formatter<'_>, head: &str, body: &[u8]) -> std::fmt::Result {
-    f.write_str(head)?;
-    f.write_str(&String::from_utf8_lossy(body))
+/// The head, then the body as UTF-8 (invalid sequences replaced).
+fn text(mut head: String, body: &[u8]) -> String {
+    head.push_str(&String::from_utf8_lossy(body));
+    head
+}
+
+impl Request {
+    /// The message as text (what `Display` prints), built without `core::fmt`.
+    pub fn to_text(&self) -> String {
+        text(self.head(), &self.body)
+    }
+}
+
+impl Response {
+    /// The message as text (what `Display` prints), built without `core::fmt`.
+    pub fn to_text(&self) -> String {
+        text(self.head(), &self.body)
+    }
+}
+
+impl Message {
+    /// The message as text (what `Display` prints), built without `core::fmt`.
+    pub fn to_text(&self) -> String {
+        match self {
+            Message::Request(r) => r.to_text(),
+            Message::Response(r) => r.to_text(),
+        }
+    }
 }
 
 impl std::fmt::Display for Request {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write_message(f, &self.head(), &self.body)
+        f.write_str(&self.to_text())
     }
 }
 
 impl std::fmt::Display for Response {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write_message(f, &self.head(), &self.body)
+        f.write_str(&self.to_text())
     }
 }
 
 impl std::fmt::Display for Message {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Message::Request(r) => r.fmt(f),
-            Message::Response(r) => r.fmt(f),
-        }
+        f.write_str(&self.to_text())
     }
 }
 

@@ -4,20 +4,41 @@
 use super::Message;
 use crate::error::ParseError;
 use crate::header::map::Headers;
+use crate::header::name::HeaderName;
 use crate::header::typed::{
     CSeq, CallId, Contact, ContentType, Date, FromHeader, MaxForwards, ToHeader, TypedHeader, Via,
 };
 
-/// Every line of `T` parses; at least one line if `required`. Several lines of a single-valued
+/// Every value of `T` parses; at least one if `required`. Several lines of a single-valued
 /// header still pass: RFC 4475 §3.3.8 treats that as an application-layer error, after parsing.
 fn check<T: TypedHeader>(
     headers: &Headers,
     required: Option<&'static str>,
-) -> Result<Vec<T>, ParseError> {
-    let values = headers.typed_all::<T>()?;
+) -> Result<(), ParseError> {
+    check_values(
+        headers,
+        &T::NAME,
+        T::LIST,
+        |v| T::parse(v).map(drop),
+        required,
+    )
+}
+
+// The loop is not generic: one copy serves every header (each copy costs download size).
+fn check_values(
+    headers: &Headers,
+    name: &HeaderName,
+    list: bool,
+    parse: fn(&str) -> Result<(), ParseError>,
+    required: Option<&'static str>,
+) -> Result<(), ParseError> {
+    let values = headers.values(name, list)?;
+    for value in &values {
+        parse(value)?;
+    }
     match required {
         Some(name) if values.is_empty() => Err(ParseError::Missing(name)),
-        _ => Ok(values),
+        _ => Ok(()),
     }
 }
 
@@ -32,14 +53,16 @@ impl Message {
         check::<FromHeader>(h, Some("from"))?;
         check::<ToHeader>(h, Some("to"))?;
         check::<CallId>(h, Some("call-id"))?;
-        let cseqs = check::<CSeq>(h, Some("cseq"))?;
+        check::<CSeq>(h, Some("cseq"))?;
         check::<Contact>(h, None)?;
         check::<ContentType>(h, None)?;
         check::<Date>(h, None)?;
         if let Message::Request(req) = self {
             check::<MaxForwards>(h, Some("max-forwards"))?;
-            if cseqs.iter().any(|c| c.method != req.method) {
-                return Err(ParseError::CSeqMethod);
+            for value in h.values(&HeaderName::CSEQ, false)? {
+                if CSeq::parse(value)?.method != req.method {
+                    return Err(ParseError::CSeqMethod);
+                }
             }
             if !req.uri.headers.is_empty() {
                 return Err(ParseError::Uri("headers not allowed in request-uri"));

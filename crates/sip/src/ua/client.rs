@@ -278,7 +278,8 @@ impl Ua {
         };
         // Credentials for an older nonce of this realm (or a Bearer token) are replaced.
         remove_credentials(&mut retry, &header, &challenge.realm);
-        let uri = retry.uri.to_string();
+        let mut uri = String::new();
+        retry.uri.print(&mut uri);
         let nc = self.nonces.next_nc(&challenge.nonce);
         let cnonce = self.rng.cnonce();
         let credentials = challenge.answer(

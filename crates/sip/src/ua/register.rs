@@ -106,7 +106,9 @@ impl Ua {
         let mut contact = self.local.contact();
         contact.set_param("+sip.instance", Some(&self.local.instance_param()));
         contact.set_param("reg-id", Some("1"));
-        contact.set_param("expires", Some(&expires.to_string()));
+        let mut seconds = String::new();
+        crate::syntax::push_u64(&mut seconds, u64::from(expires));
+        contact.set_param("expires", Some(&seconds));
         request.headers.push_typed(&Contact::Addr(contact));
         request.headers.push_typed(&Expires(expires));
         request
@@ -133,7 +135,8 @@ impl Ua {
             self.nonces.register_challenge().cloned(),
             self.config.login.digest(),
         ) {
-            let uri = request.uri.to_string();
+            let mut uri = String::new();
+            request.uri.print(&mut uri);
             let nc = self.nonces.next_nc(&challenge.nonce);
             let cnonce = self.rng.cnonce();
             let credentials = challenge.answer(&username, &password, "REGISTER", &uri, nc, &cnonce);

@@ -77,10 +77,9 @@ impl Ua {
     /// §14.2: 500 with a Retry-After of 0–10 s.
     fn respond_retry_later(&mut self, now: Time, request: &Request, branch: &str) {
         let mut response = self.response_to(request, 500, None);
-        let seconds = self.rng.range(0, 10);
-        response
-            .headers
-            .push(HeaderName::RETRY_AFTER, seconds.to_string());
+        let mut seconds = String::new();
+        crate::syntax::push_u64(&mut seconds, self.rng.range(0, 10));
+        response.headers.push(HeaderName::RETRY_AFTER, seconds);
         self.respond(now, branch, &request.method, response);
     }
 

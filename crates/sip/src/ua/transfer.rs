@@ -45,7 +45,7 @@ impl Ua {
         request.headers.push_typed(&ReferTo(NameAddr::new(target)));
         request
             .headers
-            .push(HeaderName::REFERRED_BY, referred_by.to_string());
+            .push(HeaderName::REFERRED_BY, referred_by.to_text());
         request
             .headers
             .push_typed(&crate::header::typed::Contact::Addr(self.local.contact()));

@@ -29,7 +29,7 @@ impl Ua {
         if self.config.trace {
             self.emit(Event::Trace {
                 direction: Direction::Received,
-                message: message.to_string(),
+                message: message.to_text(),
             });
         }
         match message {
@@ -39,11 +39,11 @@ impl Ua {
     }
 
     pub(super) fn send_request_text(&mut self, request: &Request) {
-        self.transmit(request.to_string());
+        self.transmit(request.to_text());
     }
 
     pub(super) fn send_response_text(&mut self, response: &Response) {
-        self.transmit(response.to_string());
+        self.transmit(response.to_text());
     }
 
     fn transmit(&mut self, text: String) {
