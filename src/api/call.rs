@@ -27,12 +27,15 @@ impl Call {
 
 #[wasm_bindgen]
 impl Call {
-    /// Adds a listener; returns the call so calls can chain.
+    /// Adds a listener; returns the call so calls can chain. (Typed in `typescript.rs`:
+    /// the untyped signature would win overload resolution and leave listeners' parameters `any`.)
+    #[wasm_bindgen(skip_typescript)]
     pub fn on(&self, event: &str, listener: Function) -> Call {
         self.inner.emitter.on(event, listener);
         Call::wrap(self.inner.clone())
     }
 
+    #[wasm_bindgen(skip_typescript)]
     pub fn off(&self, event: &str, listener: &Function) {
         self.inner.emitter.off(event, listener);
     }

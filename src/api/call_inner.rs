@@ -300,7 +300,26 @@ impl CallInner {
             self.hangup_requested.set(true);
             return Ok(());
         }
+        if self.deferred(|call| {
+            let _ = call.hangup();
+        }) {
+            return Ok(());
+        }
         self.with_core(|phone, handle| phone.ua.borrow_mut().hangup(core_now(), handle))
+    }
+
+    /// While the phone is reconnecting, queues `op` to run once it is registered again, so the
+    /// in-dialog request goes out on the new socket; `false` when the phone is connected.
+    fn deferred(&self, op: impl FnOnce(&Rc<CallInner>) + 'static) -> bool {
+        let (Some(phone), Some(me)) = (self.phone.upgrade(), self.me.upgrade()) else {
+            return false;
+        };
+        if phone.lifecycle.get() != super::phone_inner::Lifecycle::Reconnecting {
+            return false;
+        }
+        log::log("offline: the request goes out once reconnected");
+        phone.defer(Box::new(move || op(&me)));
+        true
     }
 
     /// Runs a core command for this call and drives the phone.
@@ -348,6 +367,11 @@ impl CallInner {
             ));
         }
         if self.held.get() == hold {
+            return Ok(());
+        }
+        if self.deferred(move |call| {
+            let _ = call.set_hold(hold);
+        }) {
             return Ok(());
         }
         let media = self
@@ -418,6 +442,12 @@ impl CallInner {
                 media.insert_dtmf(digits, duration, 70)
             }
             DtmfTransport::Info => {
+                let later = digits.to_owned();
+                if self.deferred(move |call| {
+                    let _ = call.send_dtmf(&later, Some(duration));
+                }) {
+                    return Ok(());
+                }
                 for digit in digits.chars().filter(|c| *c != ',') {
                     self.with_core(|phone, handle| {
                         phone
@@ -446,6 +476,12 @@ impl CallInner {
         let host = phone.ua.borrow().config().aor.host.clone();
         let uri = bwclient_sip::dial::dial_target(target, &host)
             .map_err(|e| error("bad_target", &e.to_string()))?;
+        let later = target.to_owned();
+        if self.deferred(move |call| {
+            let _ = call.transfer(&later);
+        }) {
+            return Ok(());
+        }
         self.with_core(|phone, handle| phone.ua.borrow_mut().refer(core_now(), handle, uri))
     }
 

@@ -51,12 +51,15 @@ fn delay_promise(ms: u32) -> Promise {
 
 #[wasm_bindgen]
 impl Phone {
-    /// Adds a listener; returns the phone so calls can chain.
+    /// Adds a listener; returns the phone so calls can chain. (Typed in `typescript.rs`:
+    /// the untyped signature would win overload resolution and leave listeners' parameters `any`.)
+    #[wasm_bindgen(skip_typescript)]
     pub fn on(&self, event: &str, listener: Function) -> Phone {
         self.inner.emitter.on(event, listener);
         Phone::wrap(self.inner.clone())
     }
 
+    #[wasm_bindgen(skip_typescript)]
     pub fn off(&self, event: &str, listener: &Function) {
         self.inner.emitter.off(event, listener);
     }

@@ -81,6 +81,8 @@ pub struct PhoneInner {
     pub logout_waiter: RefCell<Option<Waiter>>,
     pub message_waiters: RefCell<Vec<(MessageHandle, Waiter)>>,
     pub calls: RefCell<Vec<Rc<CallInner>>>,
+    /// Call operations asked for while reconnecting; run once registered again.
+    deferred: RefCell<Vec<Box<dyn FnOnce()>>>,
     pub tones: RefCell<Tones>,
     _pagehide: RefCell<Option<Closure<dyn FnMut()>>>,
 }
@@ -115,6 +117,7 @@ impl PhoneInner {
             logout_waiter: RefCell::new(None),
             message_waiters: RefCell::new(Vec::new()),
             calls: RefCell::new(Vec::new()),
+            deferred: RefCell::new(Vec::new()),
             tones: RefCell::new(Tones::new()),
             _pagehide: RefCell::new(None),
         });
@@ -229,6 +232,7 @@ impl PhoneInner {
                     if reconnecting && self.reconnected_pending.replace(false) {
                         self.emitter.emit("reconnected", &[]);
                     }
+                    self.run_deferred();
                 }
                 self.drive();
             }
@@ -420,6 +424,7 @@ impl PhoneInner {
                     log::log("reconnected");
                     self.emitter.emit("reconnected", &[]);
                 }
+                self.run_deferred();
             }
             Event::RegistrationFailed { code, reason } => {
                 let err_code = registration_code(code, self.token_expired());
@@ -504,10 +509,34 @@ impl PhoneInner {
         }
     }
 
+    /// Queues an operation until the phone is back after a reconnect.
+    pub fn defer(&self, op: Box<dyn FnOnce()>) {
+        self.deferred.borrow_mut().push(op);
+    }
+
+    fn run_deferred(&self) {
+        let ops: Vec<_> = self.deferred.borrow_mut().drain(..).collect();
+        for op in ops {
+            op();
+        }
+    }
+
     fn take_message_waiter(&self, handle: MessageHandle) -> Option<Waiter> {
         let mut waiters = self.message_waiters.borrow_mut();
         let at = waiters.iter().position(|(h, _)| *h == handle)?;
         Some(waiters.remove(at).1)
+    }
+}
+
+impl Drop for PhoneInner {
+    /// Detaches the `pagehide` listener before its closure is freed (the timers and the socket
+    /// clean up after themselves in their own `Drop`).
+    fn drop(&mut self) {
+        if let (Some(window), Some(closure)) = (web_sys::window(), self._pagehide.get_mut().take())
+        {
+            let _ = window
+                .remove_event_listener_with_callback("pagehide", closure.as_ref().unchecked_ref());
+        }
     }
 }
 

@@ -4,6 +4,7 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
+/// <reference lib="esnext.disposable" />
 export type LogLevel = 'debug' | 'log' | 'warn' | 'error' | 'silent';
 export type BWErrorCode = 'bad_token' | 'token_expired' | 'auth_failed' | 'registration_failed'
   | 'transport_failed' | 'timeout' | 'bad_target' | 'bad_options' | 'invalid_state'
@@ -70,7 +71,8 @@ export interface CallEvents {
   transferred: (info: { target: string; call: Call }) => void;
   holdFailed: (info: { code: number } | BWError) => void; mediaFailed: () => void;
 }
-// Typed overloads of on/off, merged into the generated classes.
+// The typed on/off of the generated classes (merged in; the Rust methods skip their own,
+// untyped, signatures so these are the only ones).
 export interface Phone {
   on<K extends keyof PhoneEvents>(event: K, listener: PhoneEvents[K]): Phone;
   off<K extends keyof PhoneEvents>(event: K, listener: PhoneEvents[K]): void;

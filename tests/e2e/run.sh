@@ -5,7 +5,8 @@
 #   tests/e2e/run.sh SPEC...         only these spec files (paths or names in tests/e2e/specs/)
 #   E2E_NO_BUILD=1 tests/e2e/run.sh  reuse target/debug/bwclient-server (iterating on specs)
 #
-# 1. Outside: builds bwclient-server, bundles the JsSIP page with esbuild, stages the pages, then
+# 1. Outside: builds bwclient-server, bundles the JsSIP page with esbuild, stages the pages,
+#    packs pkg-bundler/ and builds the consumer apps from it (tests/consumers/build.sh), then
 #    re-runs itself in a private network namespace (unshare -n) that has only loopback: nothing
 #    can be installed or downloaded from there on.
 # 2. Inside: starts bwclient-server (127.0.0.1:18080, demo mode) and Kamailio (ws on
@@ -54,6 +55,19 @@ if [ "${E2E_IN_NETNS:-}" != 1 ]; then
   say "bundling JsSIP $(node -p "require('jssip/package.json').version") with esbuild"
   esbuild tests/e2e/pages/jssip-page.js --bundle --format=iife --platform=browser \
     --target=chrome120 --log-level=warning --outfile="$STAGE/e2e/jssip.bundle.js"
+
+  # The package as its users consume it: npm pack → a Vite + TypeScript app and a webpack 5 app
+  # (tests/consumers/), type-checked and built here (npm needs the registry the first time),
+  # served at /consumers/{vite,webpack}/. A failure fails specs/ours-consumers with this log.
+  consumers=1
+  if [ "$#" -gt 0 ]; then consumers=0; for s in "$@"; do case "$s" in *consumers*) consumers=1 ;; esac; done; fi
+  if [ "$consumers" = 1 ] && [ -f pkg-bundler/package.json ]; then
+    say "building the consumer apps from npm pack of pkg-bundler/ (tests/consumers/build.sh)"
+    set +e
+    bash tests/consumers/build.sh "$STAGE/consumers" 2>&1 | tee "$ART/logs/consumers-build.log"
+    [ "${PIPESTATUS[0]}" = 0 ] || say "!!! the consumer apps did not build: specs/ours-consumers will fail (logs/consumers-build.log)"
+    set -e
+  fi
 
   if ! node tests/e2e/lib/ours.mjs; then
     printf '\n[e2e] !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n'
