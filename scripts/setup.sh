@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Idempotent setup: installs what is missing, skips what is there.
 #   scripts/setup.sh          build tools (wasm target, wasm-bindgen-cli, wasm-pack, npm deps)
-#   scripts/setup.sh --test   also the test tools (Chromium, chromedriver, Kamailio) from apt
+#   scripts/setup.sh --test   also the test tools (Chromium, chromedriver, Kamailio) from apt, and
+#                             the consumer apps' npm tools (tests/consumers/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,5 +48,8 @@ if [ "$WITH_TEST" = 1 ]; then
     $SUDO apt-get update -q >/dev/null
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing >/dev/null
   fi
+  # The consumer apps' pinned tools (Vite, TypeScript, webpack): npm ci of each app, skipped
+  # while its node_modules matches its package-lock.json (the e2e namespace has no network).
+  bash tests/consumers/build.sh --install-only
 fi
 log "ok"

@@ -10,7 +10,8 @@ export default defineConfig({
   build: {
     outDir: process.env.CONSUMER_OUT_DIR || 'dist',
     emptyOutDir: true,
-    // Top-level await (the wasm module is instantiated before the app's module runs).
+    // vite-plugin-wasm instantiates the module with a top-level await: es2022 has it (so do
+    // Vite 8's default targets; no vite-plugin-top-level-await needed).
     target: 'es2022',
   },
 });

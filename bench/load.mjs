@@ -1,0 +1,202 @@
+// 4. Server load: bwclient-server (release build) against Kamailio (deploy/kamailio profile),
+// driven by bench/loadgen over loopback inside the bench's private network namespace.
+//   - REGISTER rate: 200 OKs per CPU-second of the server (its whole process tree), with
+//     X-Callsign-Token and with digest (auth_ephemeral credentials) for ours, digest for Kamailio;
+//     the runs alternate server by server, repeated BENCH_LOAD_REPS times.
+//   - Held connections: BENCH_HOLD_CONNS registered WebSocket connections, resident memory
+//     (RSS and PSS of the process tree) before and after.
+// Both servers are started here, fresh, and stopped by pid at the end.
+import { spawn, execFile } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+import { BENCH, OUT, ROOT, log, writeResult } from './lib/out.mjs';
+import { summary, pairRatios } from './lib/stats.mjs';
+import { sleep, withTimeout } from '../tests/e2e/lib/wait.mjs';
+
+const say = log('load');
+const run = promisify(execFile);
+const env = process.env;
+const SECRET = env.BWCLIENT_TOKEN_SECRET;
+const OUR_PORT = 18090;
+const KAM_PORT = 15076;
+const HOST = 'bench.bwclient.test';
+const USERS = Number(env.BENCH_LOAD_USERS || 500);
+const RATE_CONNS = Number(env.BENCH_RATE_CONNS || 1000);
+const REPS = Number(env.BENCH_LOAD_REPS || 3);
+const WARMUP = Number(env.BENCH_RATE_WARMUP || 2);
+const DURATION = Number(env.BENCH_RATE_SECONDS || 4);
+const HOLD = Number(env.BENCH_HOLD_CONNS || 10000);
+const LOADGEN = path.join(BENCH, 'target/release/bwclient-bench-loadgen');
+const SERVER = path.join(ROOT, 'target/release/bwclient-server');
+const dir = path.join(OUT, 'load');
+const children = new Set();
+
+function stopAll() {
+  for (const c of children) {
+    try { process.kill(c.pid, 'SIGKILL'); } catch { /* gone */ }
+  }
+}
+process.on('exit', stopAll);
+process.on('SIGINT', () => process.exit(130));
+process.on('SIGTERM', () => process.exit(143));
+
+async function waitPort(port, child, what) {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${what} exited (${child.exitCode})`);
+    const ok = await new Promise((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => { s.destroy(); resolve(true); });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await sleep(100);
+  }
+  throw new Error(`${what} did not listen on ${port}`);
+}
+
+function start(what, cmd, args, opts) {
+  const logFile = fs.openSync(path.join(dir, `${what}.log`), 'a');
+  const child = spawn(cmd, args, { stdio: ['ignore', logFile, logFile], ...opts });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  return child;
+}
+
+async function stop(child) {
+  if (!child || child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  for (let i = 0; i < 50 && child.exitCode === null; i += 1) await sleep(100);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+async function startOurs() {
+  const data = path.join(dir, 'server-data');
+  fs.rmSync(data, { recursive: true, force: true });
+  const child = start('bwclient-server', SERVER, ['--listen', `127.0.0.1:${OUR_PORT}`, '--data', data, '--www', path.join(OUT, 'www'), '--pkg', path.join(ROOT, 'pkg')], {
+    env: { ...env, RUST_LOG: 'warn', NO_COLOR: '1' },
+  });
+  await waitPort(OUR_PORT, child, 'bwclient-server');
+  // USERS endpoints lg0… in domain "bench" (REST API), so every REGISTER names a real one
+  // and no AOR holds more than max_contacts_per_aor (32) bindings.
+  const base = `http://127.0.0.1:${OUR_PORT}`;
+  const auth = `Basic ${Buffer.from(`${env.BWCLIENT_API_TOKEN}:${env.BWCLIENT_API_SECRET}`).toString('base64')}`;
+  const api = async (method, p, body) => {
+    const res = await withTimeout(`${method} ${p}`, fetch(`${base}${p}`, {
+      method, headers: { authorization: auth, 'content-type': 'application/json' }, body: body && JSON.stringify(body),
+    }), 10_000);
+    const json = await res.json().catch(() => null);
+    if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const me = await api('GET', '/v1/me');
+  const domain = await api('POST', `/v1/users/${me.id}/domains`, { name: 'bench', description: 'bench load' });
+  const t0 = Date.now();
+  for (let i = 0; i < USERS; i += 1) {
+    await api('POST', `/v1/users/${me.id}/domains/${domain.id}/endpoints`, { name: `lg${i}`, description: 'bench', enabled: true });
+  }
+  say(`bwclient-server pid ${child.pid} on ${OUR_PORT}: ${USERS} endpoints created in ${Date.now() - t0} ms`);
+  return child;
+}
+
+async function startKamailio() {
+  // The deploy profile, with two limits raised for 10,000 connections: tcp_max_connections
+  // (default 2048) and the shared memory (-m, 64 MB in deploy/kamailio/run.sh).
+  const run = path.join(dir, 'kamailio');
+  fs.mkdirSync(run, { recursive: true });
+  const cfg = fs.readFileSync(path.join(ROOT, 'deploy/kamailio/kamailio.cfg'), 'utf8')
+    .replace(/^tcp_rd_buf_size=.*$/m, (l) => `${l}\ntcp_max_connections=${HOLD + 2000}\nopen_files_limit=${2 * HOLD + 4096}`);
+  fs.writeFileSync(path.join(run, 'kamailio.cfg'), cfg);
+  fs.writeFileSync(path.join(run, 'secret.cfg'), `modparam("auth_ephemeral", "secret", "${SECRET}")\n`, { mode: 0o600 });
+  const cfgFile = path.join(run, 'kamailio.cfg');
+  await run_("kamailio -c", 'kamailio', ['-c', '-f', cfgFile, '-A', `WS_PORT=${KAM_PORT}`]);
+  const child = start('kamailio', 'kamailio', ['-f', cfgFile, '-P', path.join(run, 'kamailio.pid'), '-Y', run, '-m', '1024', '-M', '16', '-DD', '-E', '-A', `WS_PORT=${KAM_PORT}`], {});
+  await waitPort(KAM_PORT, child, 'kamailio');
+  say(`kamailio pid ${child.pid} on ${KAM_PORT}`);
+  return child;
+}
+
+async function run_(what, cmd, args) {
+  try {
+    return await run(cmd, args, { timeout: 30_000 });
+  } catch (e) {
+    throw new Error(`${what}: ${e.stderr || e.message}`);
+  }
+}
+
+async function loadgen(args, timeoutS) {
+  try {
+    const { stdout } = await run(LOADGEN, args, { timeout: timeoutS * 1000, maxBuffer: 1 << 20 });
+    return JSON.parse(stdout.trim().split('\n').pop());
+  } catch (e) {
+    say(`loadgen ${args.slice(0, 1)} failed: ${(e.stderr || e.message).toString().trim().slice(0, 300)}`);
+    return { error: String(e.stderr || e.message).slice(0, 500) };
+  }
+}
+
+const target = {
+  ours: { url: `ws://127.0.0.1:${OUR_PORT}/sip` },
+  kamailio: { url: `ws://127.0.0.1:${KAM_PORT}` },
+};
+const common = (t) => ['--url', target[t].url, '--host', HOST, '--secret', SECRET, '--users', String(USERS)];
+
+fs.mkdirSync(dir, { recursive: true });
+const result = { hostUsers: USERS, rateConns: RATE_CONNS, reps: REPS, warmupSeconds: WARMUP, seconds: DURATION, holdConns: HOLD, rate: {}, hold: {} };
+let ours;
+let kam;
+try {
+  ours = await startOurs();
+  kam = await startKamailio();
+  target.ours.pid = ours.pid;
+  target.kamailio.pid = kam.pid;
+
+  // REGISTER rate, alternating the servers each repetition.
+  const runs = { 'ours-token': [], 'ours-digest': [], 'kamailio-digest': [] };
+  for (let r = 0; r < REPS; r += 1) {
+    const order = r % 2 === 0 ? Object.keys(runs) : Object.keys(runs).reverse();
+    for (const key of order) {
+      const [t, auth] = key.split('-');
+      const res = await loadgen(['rate', ...common(t), '--auth', auth, '--conns', String(RATE_CONNS), '--warmup', String(WARMUP),
+        '--duration', String(DURATION), '--pid', String(target[t].pid), '--max-rate-per-conn', '40'], WARMUP + DURATION + 60);
+      runs[key].push(res);
+      say(`rate ${key} #${r + 1}: ${res.perCpuSecond ?? '-'} REGISTER/CPU-s, ${res.perSecond ?? '-'} /s, cpu ${res.cpuUtilisation ?? '-'}, p50 ${res.latencyMs?.p50 ?? '-'} ms, other ${res.other ?? '-'}, errors ${res.errors ?? '-'}`);
+    }
+  }
+  for (const [key, list] of Object.entries(runs)) {
+    result.rate[key] = {
+      runs: list,
+      perCpuSecond: summary(list.map((x) => x.perCpuSecond)),
+      perSecond: summary(list.map((x) => x.perSecond)),
+      latencyP50Ms: summary(list.map((x) => x.latencyMs?.p50)),
+      latencyP95Ms: summary(list.map((x) => x.latencyMs?.p95)),
+    };
+  }
+  const kamCpu = runs['kamailio-digest'].map((x) => x.perCpuSecond);
+  result.rate.ratios = {
+    'ours-token/kamailio-digest': summary(pairRatios(runs['ours-token'].map((x) => x.perCpuSecond), kamCpu)),
+    'ours-digest/kamailio-digest': summary(pairRatios(runs['ours-digest'].map((x) => x.perCpuSecond), kamCpu)),
+  };
+
+  // Held connections: one server at a time, each freshly restarted so the baseline is clean.
+  await stop(ours);
+  await stop(kam);
+  for (const [t, auth] of [['ours', 'token'], ['kamailio', 'digest']]) {
+    const child = t === 'ours' ? await startOurs() : await startKamailio();
+    await sleep(1000);
+    const res = await loadgen(['hold', ...common(t), '--auth', auth, '--conns', String(HOLD), '--pid', String(child.pid),
+      '--concurrency', '200', '--settle', '3', '--deadline', '90'], 200);
+    result.hold[t] = res;
+    say(`hold ${t}: ${res.held ?? '-'} held (${res.failed ?? '-'} failed${res.firstError ? `: ${res.firstError}` : ''}) in ${res.rampSeconds ?? '-'} s; RSS ${res.rssKiBPerConn ?? '-'} KiB/conn, PSS ${res.pssKiBPerConn ?? '-'} KiB/conn`);
+    await stop(child);
+  }
+} catch (e) {
+  say(`failed: ${e.stack || e.message}`);
+  result.error = String(e.message || e);
+} finally {
+  await stop(ours);
+  await stop(kam);
+  stopAll();
+}
+writeResult('load', result);
