@@ -104,15 +104,15 @@ async function startOurs() {
 async function startKamailio() {
   // The deploy profile, with two limits raised for 10,000 connections: tcp_max_connections
   // (default 2048) and the shared memory (-m, 64 MB in deploy/kamailio/run.sh).
-  const run = path.join(dir, 'kamailio');
-  fs.mkdirSync(run, { recursive: true });
+  const runDir = path.join(dir, 'kamailio');
+  fs.mkdirSync(runDir, { recursive: true });
   const cfg = fs.readFileSync(path.join(ROOT, 'deploy/kamailio/kamailio.cfg'), 'utf8')
     .replace(/^tcp_rd_buf_size=.*$/m, (l) => `${l}\ntcp_max_connections=${HOLD + 2000}\nopen_files_limit=${2 * HOLD + 4096}`);
-  fs.writeFileSync(path.join(run, 'kamailio.cfg'), cfg);
-  fs.writeFileSync(path.join(run, 'secret.cfg'), `modparam("auth_ephemeral", "secret", "${SECRET}")\n`, { mode: 0o600 });
-  const cfgFile = path.join(run, 'kamailio.cfg');
+  fs.writeFileSync(path.join(runDir, 'kamailio.cfg'), cfg);
+  fs.writeFileSync(path.join(runDir, 'secret.cfg'), `modparam("auth_ephemeral", "secret", "${SECRET}")\n`, { mode: 0o600 });
+  const cfgFile = path.join(runDir, 'kamailio.cfg');
   await run_("kamailio -c", 'kamailio', ['-c', '-f', cfgFile, '-A', `WS_PORT=${KAM_PORT}`]);
-  const child = start('kamailio', 'kamailio', ['-f', cfgFile, '-P', path.join(run, 'kamailio.pid'), '-Y', run, '-m', '1024', '-M', '16', '-DD', '-E', '-A', `WS_PORT=${KAM_PORT}`], {});
+  const child = start('kamailio', 'kamailio', ['-f', cfgFile, '-P', path.join(runDir, 'kamailio.pid'), '-Y', runDir, '-m', '1024', '-M', '16', '-DD', '-E', '-A', `WS_PORT=${KAM_PORT}`], {});
   await waitPort(KAM_PORT, child, 'kamailio');
   say(`kamailio pid ${child.pid} on ${KAM_PORT}`);
   return child;

@@ -2,7 +2,11 @@
 # Starts or stops Kamailio with the BWClient profile, in the foreground process model (-DD) so
 # its logs are kept, tracked by pid file. Used by the tests and by people trying the profile.
 #
-#   deploy/kamailio/run.sh start RUN_DIR [WS_PORT]   secret from $BWCLIENT_TOKEN_SECRET
+#   deploy/kamailio/run.sh start RUN_DIR [WS_PORT [WSS_PORT]]   secret from $BWCLIENT_TOKEN_SECRET
+#
+# With WSS_PORT it also listens for wss (TLS). The certificate is $BWCLIENT_TLS_CERT and
+# $BWCLIENT_TLS_KEY if set, else a self-signed one for localhost/127.0.0.1 made with openssl in
+# RUN_DIR (for tests: browsers need --ignore-certificate-errors or the cert trusted).
 #   deploy/kamailio/run.sh stop RUN_DIR
 #
 # RUN_DIR receives kamailio.cfg, secret.cfg (mode 600), the pid files and kamailio.log.
@@ -14,6 +18,7 @@ mkdir -p "$run"; run="$(cd "$run" && pwd)"
 case "$cmd" in
 start)
   port="${3:-5066}"
+  wss_port="${4:-}"
   secret="${BWCLIENT_TOKEN_SECRET:?set BWCLIENT_TOKEN_SECRET to the server token secret}"
   case "$secret" in *'"'*|*'\'*) echo "secret must not contain quotes or backslashes" >&2; exit 2;; esac
   # Already running from this run directory: leave it alone (starting a second one would fail
@@ -24,15 +29,30 @@ start)
   cp "$here/kamailio.cfg" "$run/kamailio.cfg"
   umask 077
   printf 'modparam("auth_ephemeral", "secret", "%s")\n' "$secret" > "$run/secret.cfg"
-  kamailio -c -f "$run/kamailio.cfg" -A "WS_PORT=$port" >"$run/check.log" 2>&1 || { cat "$run/check.log" >&2; exit 1; }
+  defines=(-A "WS_PORT=$port")
+  if [ -n "$wss_port" ]; then
+    cert="${BWCLIENT_TLS_CERT:-$run/tls-cert.pem}"; key="${BWCLIENT_TLS_KEY:-$run/tls-key.pem}"
+    if [ ! -f "$cert" ]; then
+      openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=localhost" \
+        -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+        -keyout "$key" -out "$cert" >"$run/openssl.log" 2>&1 || { cat "$run/openssl.log" >&2; exit 1; }
+    fi
+    printf '[server:default]\nmethod = TLSv1.2+\nverify_certificate = no\nrequire_certificate = no\nprivate_key = %s\ncertificate = %s\n' \
+      "$key" "$cert" > "$run/tls.cfg"
+    defines+=(-A WITH_TLS -A "WSS_PORT=$wss_port")
+  fi
+  kamailio -c -f "$run/kamailio.cfg" "${defines[@]}" >"$run/check.log" 2>&1 || { cat "$run/check.log" >&2; exit 1; }
   # Append: a restart in the same run directory keeps the earlier run's log.
   echo "=== kamailio start $(date -u +%FT%TZ) port $port" >>"$run/kamailio.log"
   nohup kamailio -f "$run/kamailio.cfg" -P "$run/kamailio.pid" -Y "$run" -m 64 -M 16 -DD -E \
-    -A "WS_PORT=$port" >>"$run/kamailio.log" 2>&1 &
+    "${defines[@]}" >>"$run/kamailio.log" 2>&1 &
   echo $! > "$run/kamailio.main.pid"
   # Ready when the listener accepts connections.
   for _ in $(seq 1 100); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "kamailio listening on ws://127.0.0.1:$port"; exit 0; fi
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null \
+      && { [ -z "$wss_port" ] || (exec 3<>"/dev/tcp/127.0.0.1/$wss_port") 2>/dev/null; }; then
+      echo "kamailio listening on ws://127.0.0.1:$port${wss_port:+ and wss://127.0.0.1:$wss_port}"; exit 0
+    fi
     kill -0 "$(cat "$run/kamailio.main.pid")" 2>/dev/null || { tail -20 "$run/kamailio.log" >&2; exit 1; }
     sleep 0.1
   done

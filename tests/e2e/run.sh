@@ -24,6 +24,7 @@ ART="$ROOT/test-artifacts/e2e"
 STAGE="$ROOT/target/e2e/www"
 SERVER_PORT=18080
 KAMAILIO_PORT=15066
+KAMAILIO_WSS_PORT=15067
 # Test-only secrets: the namespace is private and these never protect anything real.
 export BWCLIENT_TOKEN_SECRET="e2e-test-only-token-secret"
 export BWCLIENT_API_TOKEN="e2e-api-token"
@@ -135,11 +136,12 @@ NO_COLOR=1 RUST_LOG="${E2E_RUST_LOG:-info,bwclient_server=debug}" target/debug/b
 server_pid=$!
 wait_port "$SERVER_PORT" "$server_pid" bwclient-server "$ART/logs/bwclient-server.log"
 
-say "starting Kamailio on 127.0.0.1:$KAMAILIO_PORT"
-deploy/kamailio/run.sh start "$ART/kamailio" "$KAMAILIO_PORT"
+say "starting Kamailio on 127.0.0.1:$KAMAILIO_PORT (ws) and :$KAMAILIO_WSS_PORT (wss)"
+deploy/kamailio/run.sh start "$ART/kamailio" "$KAMAILIO_PORT" "$KAMAILIO_WSS_PORT"
 
 export E2E_SERVER_URL="http://127.0.0.1:$SERVER_PORT"
 export E2E_KAMAILIO_WS="ws://127.0.0.1:$KAMAILIO_PORT"
+export E2E_KAMAILIO_WSS="wss://127.0.0.1:$KAMAILIO_WSS_PORT"
 export E2E_KAMAILIO_RUN="$ART/kamailio"
 export E2E_ARTIFACTS="$ART"
 

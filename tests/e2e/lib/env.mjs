@@ -21,6 +21,9 @@ export const env = {
   /** Kamailio WebSocket listener, e.g. ws://127.0.0.1:15066. */
   get kamailioWs() { return required('E2E_KAMAILIO_WS'); },
   get kamailioPort() { return Number(new URL(this.kamailioWs).port); },
+  /** Kamailio's wss (TLS, self-signed certificate) listener, e.g. wss://127.0.0.1:15067. */
+  get kamailioWss() { return required('E2E_KAMAILIO_WSS'); },
+  get kamailioWssPort() { return Number(new URL(this.kamailioWss).port); },
   /** Kamailio run directory (pid files, kamailio.log) for deploy/kamailio/run.sh. */
   get kamailioRunDir() { return required('E2E_KAMAILIO_RUN'); },
   /** The test-only token secret shared by bwclient-server and Kamailio. */

@@ -14,5 +14,7 @@ export async function stopKamailio() {
 }
 
 export async function startKamailio() {
-  await run(SCRIPT, ['start', env.kamailioRunDir, String(env.kamailioPort)], { timeout: 20_000 });
+  await run(SCRIPT, ['start', env.kamailioRunDir, String(env.kamailioPort), String(env.kamailioWssPort)], {
+    timeout: 20_000,
+  });
 }

@@ -8,7 +8,7 @@ import { assertLoopback, dtmfReceived, expectAudioBothWays, expectAudioStopped, 
 import { clickPad, demoCall, demoEndQuietly, demoHangup, demoLogin } from './ours-demo.mjs';
 import { demoButton, describeOurs, waitCallEvent, waitLastCall } from './ours.mjs';
 
-/** @param {{suite: string, label: string, via: 'server'|'kamailio'}} o */
+/** @param {{suite: string, label: string, via: 'server'|'kamailio'|'kamailio-wss'}} o */
 export function ourDemoSuite({ suite, label, via }) {
   describeOurs(label, { timeout: 170_000 }, () => {
     let browser;

@@ -11,13 +11,17 @@ import {
 import { demoToken, retargetToken } from './tokens.mjs';
 import { waitFor } from './wait.mjs';
 
-/** Logs `endpoint` in on the demo page, through 'server' (?as=) or 'kamailio' (token form). */
+/**
+ * Logs `endpoint` in on the demo page, through 'server' (?as=), or 'kamailio' / 'kamailio-wss'
+ * (token form, retargeted to Kamailio's ws or wss listener).
+ */
 export async function demoLogin(party, endpoint, via) {
   if (via === 'server') {
     await openDemoPage(party, { as: endpoint });
   } else {
     const { token } = await demoToken(endpoint);
-    await openDemoPage(party, { token: retargetToken(token, env.kamailioWs) });
+    const url = via === 'kamailio-wss' ? env.kamailioWss : env.kamailioWs;
+    await openDemoPage(party, { token: retargetToken(token, url) });
   }
   await recordPhoneEvents(party);
   const me = await party.page.textContent('#me');
