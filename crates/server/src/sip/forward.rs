@@ -91,41 +91,32 @@ pub fn ack_for(invite: &Request, resp: &Response) -> Request {
 /// Removes the top Via value of a message (the proxy's own, RFC 3261 §16.7 step 3), keeping
 /// the other values and lines as they were written.
 pub fn strip_top_via(headers: &mut Headers) {
-    let mut out = Headers::new();
-    let mut done = false;
-    for (name, value) in headers.iter() {
-        if !done && *name == HeaderName::VIA {
-            done = true;
-            let rest: Vec<&str> = split_list(value)
-                .map(|items| items.into_iter().skip(1).collect())
-                .unwrap_or_default();
-            if !rest.is_empty() {
-                out.push(name.clone(), rest.join(", "));
-            }
-            continue;
-        }
-        out.push(name.clone(), value);
-    }
-    *headers = out;
+    strip_top_value(headers, &HeaderName::VIA);
 }
 
 /// Removes the top Route value (the proxy's own, RFC 3261 §16.4 loose routing), keeping the
 /// rest as written.
 pub fn strip_top_route(headers: &mut Headers) {
+    strip_top_value(headers, &HeaderName::ROUTE);
+}
+
+/// Removes the first value of the first `name` line, keeping the other values and lines as
+/// they were written (RFC 3261 §7.3.1: a line may carry several comma-separated values).
+fn strip_top_value(headers: &mut Headers, name: &HeaderName) {
     let mut out = Headers::new();
     let mut done = false;
-    for (name, value) in headers.iter() {
-        if !done && *name == HeaderName::ROUTE {
+    for (line_name, value) in headers.iter() {
+        if !done && line_name == name {
             done = true;
             let rest: Vec<&str> = split_list(value)
                 .map(|items| items.into_iter().skip(1).collect())
                 .unwrap_or_default();
             if !rest.is_empty() {
-                out.push(name.clone(), rest.join(", "));
+                out.push(line_name.clone(), rest.join(", "));
             }
             continue;
         }
-        out.push(name.clone(), value);
+        out.push(line_name.clone(), value);
     }
     *headers = out;
 }

@@ -7,7 +7,6 @@ use super::{parts, Ua, UaError};
 use crate::call::{Call, CallDirection, CallHandle, CallState, CallTimer, Negotiation};
 use crate::dialog::{copy_record_route, Dialog, DialogState};
 use crate::events::{Discard, EndReason, Event};
-use crate::header::name::HeaderName;
 use crate::header::typed::{FromHeader, ToHeader};
 use crate::message::{Request, Response};
 use crate::method::Method;
@@ -18,14 +17,9 @@ impl Ua {
     /// A new INVITE (no To tag): a new call, ringing at once (180 creates the early dialog,
     /// §13.3.1.1), then [`Event::IncomingCall`].
     pub(super) fn on_incoming_invite(&mut self, now: Time, request: Request, branch: &str) {
-        let offer = parts::sdp(&request.headers, &request.body);
-        if !request.body.is_empty() && offer.is_none() {
-            // §13.3.1: a body we cannot use as an offer.
-            let mut response = self.response_to(&request, 415, None);
-            response.headers.push(HeaderName::ACCEPT, "application/sdp");
-            self.respond(now, branch, &Method::INVITE, response);
+        let Ok(offer) = self.invite_offer_or_415(now, &request, branch) else {
             return;
-        }
+        };
         let tag = self.rng.tag();
         let Ok(dialog) = Dialog::uas(&request, &tag) else {
             self.respond_code(now, &request, branch, 400);

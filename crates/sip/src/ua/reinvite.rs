@@ -50,13 +50,9 @@ impl Ua {
             }
             Negotiation::Idle => {}
         }
-        let offer = parts::sdp(&request.headers, &request.body);
-        if !request.body.is_empty() && offer.is_none() {
-            let mut response = self.response_to(&request, 415, None);
-            response.headers.push(HeaderName::ACCEPT, "application/sdp");
-            self.respond(now, branch, &Method::INVITE, response);
+        let Ok(offer) = self.invite_offer_or_415(now, &request, branch) else {
             return;
-        }
+        };
         let Ok(call) = self.call_mut(handle) else {
             return;
         };

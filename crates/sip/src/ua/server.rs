@@ -98,6 +98,25 @@ impl Ua {
         response
     }
 
+    /// The offer in an INVITE or re-INVITE, or `Err(())` after answering 415 with
+    /// `Accept: application/sdp` when it has a body we cannot use as one (RFC 3261 §13.3.1,
+    /// §21.4.13). `Ok(None)` is an INVITE without a body (the offer will be ours).
+    pub(super) fn invite_offer_or_415(
+        &mut self,
+        now: Time,
+        request: &Request,
+        branch: &str,
+    ) -> Result<Option<String>, ()> {
+        let offer = parts::sdp(&request.headers, &request.body);
+        if !request.body.is_empty() && offer.is_none() {
+            let mut response = self.response_to(request, 415, None);
+            response.headers.push(HeaderName::ACCEPT, "application/sdp");
+            self.respond(now, branch, &Method::INVITE, response);
+            return Err(());
+        }
+        Ok(offer)
+    }
+
     /// Sends `response` through the server transaction (`branch`, `method`). Returns false
     /// when there is none or it already sent a final response.
     pub(super) fn respond(
