@@ -221,3 +221,91 @@ async fn kamailio_accepts_rest_minted_tokens_for_their_identity_only() {
     );
     server.stop().await;
 }
+
+fn invite(from: &str, to: &str, host: &str, cseq: u32, auth: Option<&str>) -> String {
+    let mut m = String::new();
+    m.push_str(&format!("INVITE sip:{to}@{host} SIP/2.0\r\n"));
+    m.push_str(&format!(
+        "Via: SIP/2.0/WS b0b.invalid;branch=z9hG4bKinv{cseq}\r\n"
+    ));
+    m.push_str("Max-Forwards: 70\r\n");
+    m.push_str(&format!("To: <sip:{to}@{host}>\r\n"));
+    m.push_str(&format!("From: <sip:{from}@{host}>;tag=inv{from}\r\n"));
+    m.push_str("Call-ID: kam-dead-contact\r\n");
+    m.push_str(&format!("CSeq: {cseq} INVITE\r\n"));
+    m.push_str(&format!(
+        "Contact: <sip:{from}@b0b.invalid;transport=ws>\r\n"
+    ));
+    if let Some(a) = auth {
+        m.push_str(&format!("Proxy-Authorization: {a}\r\n"));
+    }
+    m.push_str("Content-Length: 0\r\n\r\n");
+    m
+}
+
+/// `handle_lost_tcp`: a contact whose WebSocket closed is gone at once, so a call to it is
+/// answered at once instead of forking to a dead branch until a timeout.
+#[tokio::test]
+async fn kamailio_drops_the_contact_of_a_closed_websocket() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let api = Api::new(&server, &server.user);
+    let (domain_id, eps) = api.domain_with("kamdead", &["alice", "bob"]).await;
+    let mut tokens = Vec::new();
+    for ep in &eps {
+        let id = ep["id"].as_str().unwrap();
+        let minted = api
+            .create(
+                &format!("/domains/{domain_id}/endpoints/{id}/tokens"),
+                json!({}),
+            )
+            .await;
+        tokens.push(Token::parse(minted["token"].as_str().unwrap()).unwrap());
+    }
+    let host = tokens[0].host.clone();
+    let kamailio = Kamailio::start(TEST_SECRET);
+
+    let mut alice = connect(kamailio.port).await;
+    let ok = register_with_token(&mut alice, "alice", &host, &tokens[0], "dead-alice").await;
+    assert_eq!(ok.code, 200);
+    alice.close(None).await.unwrap();
+    drop(alice);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let mut bob = connect(kamailio.port).await;
+    let first = transact(&mut bob, invite("bob", "alice", &host, 1, None)).await;
+    assert_eq!(first.code, 407, "an INVITE is challenged with 407");
+    let challenge = first
+        .headers
+        .typed::<bwclient_sip::header::typed::ProxyAuthenticate>()
+        .expect("Proxy-Authenticate")
+        .expect("parses")
+        .0;
+    let digest = DigestChallenge::from_challenge(&challenge, true).expect("digest");
+    let creds = digest.answer(
+        &tokens[1].digest_username(),
+        &tokens[1].digest_password(),
+        "INVITE",
+        &format!("sip:alice@{host}"),
+        1,
+        "5c1e6d3a",
+    );
+    let mut value = String::new();
+    bwclient_sip::TypedHeader::print(
+        &bwclient_sip::header::typed::ProxyAuthorization(creds),
+        &mut value,
+    );
+    let answer = tokio::time::timeout(
+        Duration::from_secs(4),
+        transact(&mut bob, invite("bob", "alice", &host, 2, Some(&value))),
+    )
+    .await
+    .expect("answered at once, not after a branch timeout");
+    assert!(
+        answer.code == 404 || answer.code == 480,
+        "alice's dead contact is gone: got {} {}",
+        answer.code,
+        answer.reason
+    );
+    server.stop().await;
+}
