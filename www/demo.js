@@ -48,6 +48,7 @@ async function login(token) {
   $('me').textContent = phone.uri ?? '';
   $('session').hidden = false;
   $('demo-buttons').hidden = true;
+  $('token-form').hidden = true;
   setStatus('registered', 'online');
 }
 
@@ -139,6 +140,7 @@ $('logout').onclick = async () => {
   phone = null;
   $('session').hidden = true;
   $('demo-buttons').hidden = false;
+  $('token-form').hidden = false;
   setStatus('offline', 'offline');
 };
 $('call').onclick = () => {
