@@ -9,7 +9,7 @@
 // endpoints in domain e2e (tests/e2e/lib/tokens.mjs): ours oalice → obob, JsSIP jalice → jbob.
 import { env } from '../tests/e2e/lib/env.mjs';
 import { decodeToken, restToken } from '../tests/e2e/lib/tokens.mjs';
-import { sleep, waitFor } from '../tests/e2e/lib/wait.mjs';
+import { sleep } from '../tests/e2e/lib/wait.mjs';
 import { launch, openPage } from './lib/browser.mjs';
 import { log, writeResult } from './lib/out.mjs';
 import { pairRatios, summary } from './lib/stats.mjs';
@@ -46,17 +46,14 @@ async function oneCall(impl, n) {
     bothConnectedMs: Math.max(out.connectedAt, inc.connectedAt) - out.t0,
   };
   // ICE + DTLS connected and first inbound audio on both sides (bounded; a miss is recorded).
-  try {
-    const m = await waitFor(`${impl} media`, () => Promise.all([
-      caller.ev(() => [window.bench.mediaConnectedAt('out'), window.bench.firstAudioAt()]),
-      callee.ev((k) => [window.bench.mediaConnectedAt('in', k), window.bench.firstAudioAt()], n),
-    ]), { timeout: 5_000, interval: 25, accept: (v) => v.flat().every((x) => x !== null) });
-    row.bothMediaConnectedMs = Math.max(m[0][0], m[1][0]) - out.t0;
-    row.callerFirstAudioMs = m[0][1] - out.t0;
-    row.bothFirstAudioMs = Math.max(m[0][1], m[1][1]) - out.t0;
-  } catch (e) {
-    row.mediaError = e.message;
-  }
+  const [mo, mi] = await Promise.all([
+    caller.ev(() => window.bench.waitMedia('out')),
+    callee.ev((k) => window.bench.waitMedia('in', k), n),
+  ]);
+  if (mo[0] !== null && mi[0] !== null) row.bothMediaConnectedMs = Math.max(mo[0], mi[0]) - out.t0;
+  if (mo[1] !== null) row.callerFirstAudioMs = mo[1] - out.t0;
+  if (mo[1] !== null && mi[1] !== null) row.bothFirstAudioMs = Math.max(mo[1], mi[1]) - out.t0;
+  if ([...mo, ...mi].some((x) => x === null)) row.mediaMissing = true;
   await caller.ev(() => window.bench.hangup());
   await callee.ev((k) => window.bench.incomingEnded(k), n);
   return row;
@@ -76,6 +73,7 @@ try {
     const ws = wsOf();
     const res = { login: { ours: [], jssip: [] }, calls: { ours: [], jssip: [] }, failures: { ours: [], jssip: [] } };
     result.servers[server] = res;
+    const tPhase = Date.now();
     // Logins: log in, then out, LOGINS times per client.
     for (let r = 0; r < LOGINS + 1; r += 1) {
       for (const impl of orderOf(r)) {
@@ -90,6 +88,8 @@ try {
         await p.ev(() => window.bench.logout()).catch(() => {});
       }
     }
+    say(`${server}: logins took ${((Date.now() - tPhase) / 1000).toFixed(1)} s`);
+    const tCalls = Date.now();
     // Calls: both parties stay logged in.
     for (const impl of ['ours', 'jssip']) {
       await pages[impl].caller.ev((o) => window.bench.login(o), loginArg(impl, callerName[impl], ws));
@@ -109,9 +109,10 @@ try {
           // Best effort: end whatever is left before the next round.
           await pages[impl].caller.ev(() => window.bench.hangup()).catch(() => {});
         }
-        await sleep(150);
+        await sleep(100);
       }
     }
+    say(`${server}: calls took ${((Date.now() - tCalls) / 1000).toFixed(1)} s`);
     for (const impl of ['ours', 'jssip']) {
       await pages[impl].caller.ev(() => window.bench.logout()).catch(() => {});
       await pages[impl].callee.ev(() => window.bench.logout()).catch(() => {});

@@ -29,6 +29,7 @@ const REPS = Number(env.BENCH_LOAD_REPS || 3);
 const WARMUP = Number(env.BENCH_RATE_WARMUP || 2);
 const DURATION = Number(env.BENCH_RATE_SECONDS || 4);
 const HOLD = Number(env.BENCH_HOLD_CONNS || 10000);
+const HOLD_REPS = Number(env.BENCH_HOLD_REPS || 3);
 const LOADGEN = path.join(BENCH, 'target/release/bwclient-bench-loadgen');
 const SERVER = path.join(ROOT, 'target/release/bwclient-server');
 const dir = path.join(OUT, 'load');
@@ -107,7 +108,7 @@ async function startKamailio() {
   const runDir = path.join(dir, 'kamailio');
   fs.mkdirSync(runDir, { recursive: true });
   const cfg = fs.readFileSync(path.join(ROOT, 'deploy/kamailio/kamailio.cfg'), 'utf8')
-    .replace(/^tcp_rd_buf_size=.*$/m, (l) => `${l}\ntcp_max_connections=${HOLD + 2000}\nopen_files_limit=${2 * HOLD + 4096}`);
+    .replace(/^tcp_rd_buf_size=.*$/m, (l) => `${l}\ntcp_max_connections=${HOLD + 2000}`);
   fs.writeFileSync(path.join(runDir, 'kamailio.cfg'), cfg);
   fs.writeFileSync(path.join(runDir, 'secret.cfg'), `modparam("auth_ephemeral", "secret", "${SECRET}")\n`, { mode: 0o600 });
   const cfgFile = path.join(runDir, 'kamailio.cfg');
@@ -179,18 +180,39 @@ try {
     'ours-digest/kamailio-digest': summary(pairRatios(runs['ours-digest'].map((x) => x.perCpuSecond), kamCpu)),
   };
 
-  // Held connections: one server at a time, each freshly restarted so the baseline is clean.
+  // Held connections: one server at a time, each freshly restarted so the baseline is clean;
+  // HOLD_REPS repetitions alternating the servers.
   await stop(ours);
   await stop(kam);
-  for (const [t, auth] of [['ours', 'token'], ['kamailio', 'digest']]) {
-    const child = t === 'ours' ? await startOurs() : await startKamailio();
-    await sleep(1000);
-    const res = await loadgen(['hold', ...common(t), '--auth', auth, '--conns', String(HOLD), '--pid', String(child.pid),
-      '--concurrency', '200', '--settle', '3', '--deadline', '90'], 200);
-    result.hold[t] = res;
-    say(`hold ${t}: ${res.held ?? '-'} held (${res.failed ?? '-'} failed${res.firstError ? `: ${res.firstError}` : ''}) in ${res.rampSeconds ?? '-'} s; RSS ${res.rssKiBPerConn ?? '-'} KiB/conn, PSS ${res.pssKiBPerConn ?? '-'} KiB/conn`);
-    await stop(child);
+  const holds = { ours: [], kamailio: [] };
+  for (let r = 0; r < HOLD_REPS; r += 1) {
+    const order = r % 2 === 0 ? [['ours', 'token'], ['kamailio', 'digest']] : [['kamailio', 'digest'], ['ours', 'token']];
+    for (const [t, auth] of order) {
+      const child = t === 'ours' ? await startOurs() : await startKamailio();
+      await sleep(1000);
+      const res = await loadgen(['hold', ...common(t), '--auth', auth, '--conns', String(HOLD), '--pid', String(child.pid),
+        '--concurrency', '200', '--settle', '3', '--deadline', '90'], 200);
+      holds[t].push(res);
+      say(`hold ${t} #${r + 1}: ${res.held ?? '-'} held (${res.failed ?? '-'} failed${res.firstError ? `: ${res.firstError}` : ''}) in ${res.rampSeconds ?? '-'} s; RSS ${res.rssKiBPerConn ?? '-'} KiB/conn, PSS ${res.pssKiBPerConn ?? '-'} KiB/conn`);
+      await stop(child);
+    }
   }
+  const ok = (x) => !x.error && x.held > 0;
+  for (const t of ['ours', 'kamailio']) {
+    const list = holds[t];
+    result.hold[t] = {
+      runs: list,
+      held: summary(list.filter(ok).map((x) => x.held)),
+      failed: list.reduce((n, x) => n + (x.failed || 0) + (x.error ? 1 : 0), 0),
+      firstError: list.map((x) => x.firstError || x.error).find(Boolean) || '',
+      rampSeconds: summary(list.filter(ok).map((x) => x.rampSeconds)),
+      pssKiBPerConn: summary(list.filter(ok).map((x) => x.pssKiBPerConn)),
+      rssKiBPerConn: summary(list.filter(ok).map((x) => x.rssKiBPerConn)),
+      pssKiBTotal: summary(list.filter(ok).map((x) => x.pssKiB[1])),
+    };
+  }
+  result.hold.ratio = summary(pairRatios(holds.ours.map((x) => (ok(x) ? x.pssKiBPerConn : null)), holds.kamailio.map((x) => (ok(x) ? x.pssKiBPerConn : null))));
+  result.holdReps = HOLD_REPS;
 } catch (e) {
   say(`failed: ${e.stack || e.message}`);
   result.error = String(e.message || e);

@@ -94,6 +94,19 @@ export function phonePage(impl) {
       const mine = [...e.receivers.values()].filter((r) => r.pc === pc && r.firstAt !== null);
       return mine.length ? Math.min(...mine.map((r) => r.firstAt)) : null;
     },
+    /**
+     * Waits (polling every 5 ms, at most `ms`) until the call's peer connection is connected
+     * and its first inbound audio frame arrived; returns [mediaConnectedAt, firstAudioAt]
+     * (nulls for what did not happen in time).
+     */
+    async waitMedia(which, n, ms = 5_000) {
+      const end = now() + ms;
+      for (;;) {
+        const v = [this.mediaConnectedAt(which, n), this.firstAudioAt()];
+        if ((v[0] !== null && v[1] !== null) || now() > end) return v;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    },
     async hangup() {
       impl.hangup(outgoing);
       await outgoing.waitEnded(10_000);

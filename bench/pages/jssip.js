@@ -64,10 +64,17 @@ window.bench = phonePage({
     const u = ua;
     ua = null;
     if (!u) return Promise.resolve();
+    // stop() unregisters, then closes the WebSocket only once the un-REGISTER's transaction
+    // has ended (Timer K, 5 s). Done here once the un-REGISTER is answered (at most 2 s); the
+    // old socket closes by itself meanwhile.
+    u.stop();
     return new Promise((resolve) => {
-      const t = setTimeout(resolve, 2000);
-      u.once('disconnected', () => { clearTimeout(t); resolve(); });
-      u.stop();
+      const end = Date.now() + 2000;
+      const poll = () => {
+        if (!u.isRegistered() || Date.now() > end) resolve();
+        else setTimeout(poll, 5);
+      };
+      poll();
     });
   },
   onIncoming(cb) { onIncoming = cb; },
