@@ -162,7 +162,7 @@ try {
       const res = await loadgen(['rate', ...common(t), '--auth', auth, '--conns', String(RATE_CONNS), '--warmup', String(WARMUP),
         '--duration', String(DURATION), '--pid', String(target[t].pid), '--max-rate-per-conn', '40'], WARMUP + DURATION + 60);
       runs[key].push(res);
-      say(`rate ${key} #${r + 1}: ${res.perCpuSecond ?? '-'} REGISTER/CPU-s, ${res.perSecond ?? '-'} /s, cpu ${res.cpuUtilisation ?? '-'}, p50 ${res.latencyMs?.p50 ?? '-'} ms, other ${res.other ?? '-'}, errors ${res.errors ?? '-'}`);
+      say(`rate ${key} #${r + 1}: ${res.perCpuSecond ?? '-'} REGISTER/CPU-s, ${res.perSecond ?? '-'} /s, cpu ${res.cpuUtilisation ?? '-'}, p50 ${res.latencyMs?.p50 ?? '-'} ms, 401s ${res.challenged ?? '-'}, other ${res.other ?? '-'}, errors ${res.errors ?? '-'}`);
     }
   }
   for (const [key, list] of Object.entries(runs)) {

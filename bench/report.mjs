@@ -149,8 +149,8 @@ md.push('');
 if (load && !load.error) {
   md.push(`\`bench/loadgen\` (Rust, tokio-tungstenite) over loopback in the namespace. **REGISTER rate**: ${load.rateConns} WebSocket connections (users lg0…lg${load.hostUsers - 1}, real endpoints on bwclient-server), each sending its next REGISTER when the previous one is answered, at most 40/s per connection (bwclient-server limits each connection to 50/s); ${load.warmupSeconds} s warm-up, then ${load.seconds} s measured; ${load.reps} repetitions alternating the servers. CPU = utime + stime of the server's whole process tree from \`/proc/<pid>/stat\` over the measured window. Digest: one 401 per connection, then the nonce reused with a growing \`nc\` (RFC 7616 §3.4) — the \`auth_ephemeral\` credentials of the token, MD5. Kamailio: the \`deploy/kamailio\` profile (children=2).`);
   md.push('');
-  const rrow = (k, label) => { const r = rate[k]; return r ? [label, num(r.perCpuSecond.median), `${num(r.perCpuSecond.min)} – ${num(r.perCpuSecond.max)}`, num(r.perSecond.median), ms(r.latencyP50Ms.median, 2), ms(r.latencyP95Ms.median, 2), String(r.runs.reduce((n, x) => n + (x.other || 0) + (x.errors || 0), 0))] : [label, D, D, D, D, D, D]; };
-  md.push(table(['Server', 'REGISTERs per CPU-second (median)', 'min – max', 'REGISTERs/s', 'round trip p50', 'p95', 'non-200 / errors'], [
+  const rrow = (k, label) => { const r = rate[k]; return r ? [label, num(r.perCpuSecond.median), `${num(r.perCpuSecond.min)} – ${num(r.perCpuSecond.max)}`, num(r.perSecond.median), ms(r.latencyP50Ms.median, 2), ms(r.latencyP95Ms.median, 2), String(r.runs.reduce((n, x) => n + (x.challenged || 0), 0)), String(r.runs.reduce((n, x) => n + (x.other || 0) + (x.errors || 0), 0))] : [label, D, D, D, D, D, D, D]; };
+  md.push(table(['Server', 'REGISTERs per CPU-second (median)', 'min – max', 'REGISTERs/s', 'round trip p50', 'p95', '401s in the windows', 'non-200 / errors'], [
     rrow('ours-token', 'bwclient-server, X-Callsign-Token'),
     rrow('ours-digest', 'bwclient-server, digest'),
     rrow('kamailio-digest', 'Kamailio, digest'),

@@ -176,6 +176,7 @@ struct Ua {
     digest: bool,
     challenge: Option<DigestChallenge>,
     nc: u32,
+    challenges: u64,
 }
 
 fn now_unix() -> u64 {
@@ -260,13 +261,15 @@ impl Ua {
         }
     }
 
-    /// One authenticated REGISTER: answers a 401 once. Returns the final code.
+    /// One authenticated REGISTER: answers a 401 once (counted in `challenges`). Returns the
+    /// final code.
     async fn register(&mut self) -> Res<u16> {
         let text = self.register_text();
         let (code, msg) = self.transact(text).await?;
         if code != 401 || !self.digest {
             return Ok(code);
         }
+        self.challenges += 1;
         let Some(Message::Response(r)) = msg else { return Ok(code) };
         let challenges: Vec<_> = r
             .headers
@@ -316,6 +319,7 @@ async fn new_ua(o: &Opts, users: &Users, i: usize) -> Res<Ua> {
         digest: o.digest,
         challenge: None,
         nc: 0,
+        challenges: 0,
     })
 }
 
@@ -323,6 +327,8 @@ async fn new_ua(o: &Opts, users: &Users, i: usize) -> Res<Ua> {
 
 #[derive(Default)]
 struct Counters {
+    /// 401s answered inside the measured window (a reused nonce refused costs a round trip).
+    challenges: AtomicU64,
     ok: AtomicU64,
     other: AtomicU64,
     errors: AtomicU64,
@@ -356,11 +362,15 @@ async fn rate(o: Opts) -> Res<String> {
                     break;
                 }
                 let t0 = Instant::now();
+                let before = ua.challenges;
                 let r = tokio::select! {
                     r = ua.register() => r,
                     _ = stop.changed() => break,
                 };
                 let counted = measuring.load(Ordering::Relaxed);
+                if counted {
+                    counters.challenges.fetch_add(ua.challenges - before, Ordering::Relaxed);
+                }
                 match r {
                     Ok(200) => {
                         if counted {
@@ -411,11 +421,12 @@ async fn rate(o: Opts) -> Res<String> {
     lat.sort_unstable();
     let pct = |p: f64| lat.get(((lat.len() as f64 - 1.0) * p).round() as usize).map(|v| *v as f64 / 1000.0).unwrap_or(f64::NAN);
     Ok(format!(
-        "{{\"mode\":\"rate\",\"auth\":\"{}\",\"conns\":{},\"users\":{},\"processes\":{},\"wallSeconds\":{wall:.3},\"cpuSeconds\":{cpu:.3},\"ok\":{ok},\"other\":{other},\"errors\":{},\"perSecond\":{:.1},\"perCpuSecond\":{:.1},\"cpuUtilisation\":{:.3},\"latencyMs\":{{\"p50\":{:.3},\"p95\":{:.3},\"p99\":{:.3}}},\"totalSeconds\":{:.2}}}",
+        "{{\"mode\":\"rate\",\"auth\":\"{}\",\"conns\":{},\"users\":{},\"processes\":{},\"wallSeconds\":{wall:.3},\"cpuSeconds\":{cpu:.3},\"ok\":{ok},\"challenged\":{},\"other\":{other},\"errors\":{},\"perSecond\":{:.1},\"perCpuSecond\":{:.1},\"cpuUtilisation\":{:.3},\"latencyMs\":{{\"p50\":{:.3},\"p95\":{:.3},\"p99\":{:.3}}},\"totalSeconds\":{:.2}}}",
         if o.digest { "digest" } else { "token" },
         o.conns,
         o.users,
         pids.len(),
+        counters.challenges.load(Ordering::Relaxed),
         counters.errors.load(Ordering::Relaxed),
         ok as f64 / wall,
         if cpu > 0.0 { ok as f64 / cpu } else { 0.0 },
