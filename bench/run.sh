@@ -6,7 +6,7 @@
 #   BENCH_CALLS=10 bash bench/run.sh        fewer rounds (see the BENCH_* variables below)
 #   BENCH_ONLY="size parse" bash bench/run.sh   some steps: size native parse latency memory load
 #
-# Outside: builds what the bench runs (pkg/ if missing, bwclient-server --release, the peers'
+# Outside: builds what the bench runs (pkg/ if missing or stale, bwclient-server --release, the peers'
 # npm packages in bench/node_modules, bench/wasm-parse, bench/loadgen, bench/native), measures
 # sizes, runs criterion, stages the pages. Then it re-runs itself in a private network namespace
 # that has only loopback (unshare -n, like tests/e2e/run.sh): bwclient-server (release, demo
@@ -52,7 +52,11 @@ if [ "${BENCH_IN_NETNS:-}" != 1 ]; then
   mkdir -p "$OUT/results" "$OUT/logs" "$OUT/www/bench"
   { echo "start $(date -u +%FT%TZ)"; echo "loadavg-start $(cut -d' ' -f1-3 /proc/loadavg)"; } >"$OUT/results/run.txt"
 
-  if ! grep -qE 'export class BWClient|BWClient' pkg/bwclient.js 2>/dev/null || [ ! -f pkg/bwclient_bg.wasm ]; then
+  # Our client: built when pkg/ is missing or older than its sources (the size and browser
+  # figures must be those of the code in this tree).
+  if ! grep -q BWClient pkg/bwclient.js 2>/dev/null || [ ! -f pkg/bwclient_bg.wasm ] \
+     || [ -n "$(find src crates/sip/src crates/sdp/src Cargo.toml Cargo.lock crates/sip/Cargo.toml crates/sdp/Cargo.toml \
+                -newer pkg/bwclient_bg.wasm -print -quit 2>/dev/null)" ]; then
     step build-pkg 600 bash scripts/build.sh
   fi
   step build-server 600 cargo build -q --release -p bwclient-server
