@@ -5,7 +5,6 @@ mod common;
 
 use bwclient_sip::call::CallState;
 use bwclient_sip::events::{EndReason, Event};
-use bwclient_sip::Uri;
 use common::*;
 
 #[test]
@@ -14,16 +13,7 @@ fn second_call_rejected_busy() {
     let carol = net.add_registered("carol", 33);
     let (a_call, b_call) = establish(&mut net, alice, bob);
     let now = net.now;
-    let c_call = net
-        .ua(carol)
-        .invite(
-            now,
-            Uri::sip(Some("bob"), DOMAIN),
-            Some(sdp("carol", "sendrecv")),
-            &[],
-        )
-        .unwrap();
-    net.drive();
+    let c_call = place_call(&mut net, carol, "bob", "carol");
     let second = incoming_call(&net, bob);
     assert_ne!(second, b_call);
     net.ua(bob).reject(now, second, 486).unwrap();
@@ -51,16 +41,7 @@ fn hold_first_then_answer_second() {
     let carol = net.add_registered("carol", 33);
     let (a_call, b_call) = establish(&mut net, alice, bob);
     let now = net.now;
-    let c_call = net
-        .ua(carol)
-        .invite(
-            now,
-            Uri::sip(Some("bob"), DOMAIN),
-            Some(sdp("carol", "sendrecv")),
-            &[],
-        )
-        .unwrap();
-    net.drive();
+    let c_call = place_call(&mut net, carol, "bob", "carol");
     let second = incoming_call(&net, bob);
     net.agents[bob].events.clear();
     // Bob puts Alice on hold, then answers Carol.

@@ -168,17 +168,7 @@ fn proxy_challenge_on_invite_is_answered() {
     });
     let alice = net.add_registered("alice", 31);
     let bob = net.add_registered("bob", 32);
-    let now = net.now;
-    let call = net
-        .ua(alice)
-        .invite(
-            now,
-            Uri::sip(Some("bob"), DOMAIN),
-            Some(sdp("a", "sendrecv")),
-            &[],
-        )
-        .unwrap();
-    net.drive();
+    let call = place_call(&mut net, alice, "bob", "a");
     let lines = net.agents[alice].sent_lines();
     assert_eq!(
         lines,

@@ -3,23 +3,12 @@
 mod common;
 
 use bwclient_sip::events::{EndReason, Event};
-use bwclient_sip::Uri;
 use common::*;
 
 #[test]
 fn caller_cancels_ringing_call() {
     let (mut net, alice, bob) = alice_and_bob();
-    let now = net.now;
-    let call = net
-        .ua(alice)
-        .invite(
-            now,
-            Uri::sip(Some("bob"), DOMAIN),
-            Some(sdp("a", "sendrecv")),
-            &[],
-        )
-        .unwrap();
-    net.drive();
+    let call = place_call(&mut net, alice, "bob", "a");
     let b_call = incoming_call(&net, bob);
     net.agents[alice].events.clear();
     net.agents[bob].events.clear();
@@ -87,16 +76,7 @@ fn cancel_waits_for_a_provisional_response() {
     let (mut net, alice, bob) = alice_and_bob();
     net.agents[bob].connected = false;
     let now = net.now;
-    let call = net
-        .ua(alice)
-        .invite(
-            now,
-            Uri::sip(Some("bob"), DOMAIN),
-            Some(sdp("a", "sendrecv")),
-            &[],
-        )
-        .unwrap();
-    net.drive();
+    let call = place_call(&mut net, alice, "bob", "a");
     net.ua(alice).hangup(now, call).unwrap();
     net.drive();
     // §9.1: no CANCEL before a provisional response.
@@ -135,17 +115,7 @@ fn net_with_timeouts(alice_secs: u64, bob_secs: u64) -> (Net, usize, usize) {
 #[test]
 fn caller_gives_up_after_no_answer_timeout() {
     let (mut net, alice, bob) = net_with_timeouts(60, 300);
-    let now = net.now;
-    let call = net
-        .ua(alice)
-        .invite(
-            now,
-            Uri::sip(Some("bob"), DOMAIN),
-            Some(sdp("a", "sendrecv")),
-            &[],
-        )
-        .unwrap();
-    net.drive();
+    let call = place_call(&mut net, alice, "bob", "a");
     let b_call = incoming_call(&net, bob);
     net.agents[alice].events.clear();
     net.agents[bob].events.clear();
@@ -174,17 +144,7 @@ fn caller_gives_up_after_no_answer_timeout() {
 #[test]
 fn callee_answers_480_after_no_answer_timeout() {
     let (mut net, alice, bob) = net_with_timeouts(300, 30);
-    let now = net.now;
-    let call = net
-        .ua(alice)
-        .invite(
-            now,
-            Uri::sip(Some("bob"), DOMAIN),
-            Some(sdp("a", "sendrecv")),
-            &[],
-        )
-        .unwrap();
-    net.drive();
+    let call = place_call(&mut net, alice, "bob", "a");
     let b_call = incoming_call(&net, bob);
     net.agents[alice].events.clear();
     net.agents[bob].events.clear();

@@ -3,23 +3,14 @@
 mod common;
 
 use bwclient_sip::events::{EndReason, Event};
-use bwclient_sip::{UaError, Uri};
+use bwclient_sip::UaError;
 use common::*;
 
 #[test]
 fn callee_rejects_with_486() {
     let (mut net, alice, bob) = alice_and_bob();
     let now = net.now;
-    let call = net
-        .ua(alice)
-        .invite(
-            now,
-            Uri::sip(Some("bob"), DOMAIN),
-            Some(sdp("a", "sendrecv")),
-            &[],
-        )
-        .unwrap();
-    net.drive();
+    let call = place_call(&mut net, alice, "bob", "a");
     let b_call = incoming_call(&net, bob);
     assert_eq!(
         net.ua(bob).reject(now, b_call, 200),
@@ -72,17 +63,7 @@ fn callee_rejects_with_486() {
 #[test]
 fn unknown_user_gets_404() {
     let (mut net, alice, _bob) = alice_and_bob();
-    let now = net.now;
-    let call = net
-        .ua(alice)
-        .invite(
-            now,
-            Uri::sip(Some("nobody"), DOMAIN),
-            Some(sdp("a", "sendrecv")),
-            &[],
-        )
-        .unwrap();
-    net.drive();
+    let call = place_call(&mut net, alice, "nobody", "a");
     assert_eq!(
         net.agents[alice].events.last(),
         Some(&Event::Ended {

@@ -66,17 +66,7 @@ fn call_survives_and_reregisters() {
 fn pending_requests_fail_when_the_transport_drops() {
     let (mut net, alice, bob) = alice_and_bob();
     net.agents[bob].connected = false; // no answer will come back
-    let now = net.now;
-    let call = net
-        .ua(alice)
-        .invite(
-            now,
-            Uri::sip(Some("bob"), DOMAIN),
-            Some(sdp("a", "sendrecv")),
-            &[],
-        )
-        .unwrap();
-    net.drive();
+    let call = place_call(&mut net, alice, "bob", "a");
     net.disconnect(alice);
     assert_eq!(
         net.agents[alice].take_events(),

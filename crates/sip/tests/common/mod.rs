@@ -661,19 +661,31 @@ pub fn incoming_call(net: &Net, i: usize) -> bwclient_sip::CallHandle {
         })
 }
 
+/// `from` sends an INVITE to `user`@DOMAIN with a `sendrecv` offer named `offer`, and the
+/// network runs until it is quiet. Returns the caller's call handle.
+pub fn place_call(net: &mut Net, from: usize, user: &str, offer: &str) -> bwclient_sip::CallHandle {
+    let now = net.now;
+    let call = net
+        .ua(from)
+        .invite(
+            now,
+            Uri::sip(Some(user), DOMAIN),
+            Some(sdp(offer, "sendrecv")),
+            &[],
+        )
+        .expect("invite");
+    net.drive();
+    call
+}
+
 /// `from` calls `to` and `to` answers; both see the call connected. Events are cleared.
 pub fn establish(
     net: &mut Net,
     from: usize,
     to: usize,
 ) -> (bwclient_sip::CallHandle, bwclient_sip::CallHandle) {
-    let now = net.now;
-    let target = Uri::sip(Some(&net.agents[to].name.clone()), DOMAIN);
-    let caller = net
-        .ua(from)
-        .invite(now, target, Some(sdp("offer", "sendrecv")), &[])
-        .expect("invite");
-    net.drive();
+    let to_user = net.agents[to].name.clone();
+    let caller = place_call(net, from, &to_user, "offer");
     let callee = incoming_call(net, to);
     let now = net.now;
     net.ua(to)
