@@ -190,20 +190,14 @@ struct Connected {
     b_events: Events,
 }
 
-async fn connected_call() -> Connected {
-    let alice = login("alice").await;
-    let bob = login("bob").await;
+/// `alice` calls bob; returns once bob's phone has the incoming call (not answered).
+async fn ringing_call(alice: Phone, bob: Phone) -> Connected {
     let a_call = alice.call("bob", JsValue::UNDEFINED).expect("call placed");
     let a_events = Events::default();
     a_events.on_call(&a_call, CALL_EVENTS);
     let b_call = next_incoming(&bob, 0).await;
     let b_events = Events::default();
     b_events.on_call(&b_call, CALL_EVENTS);
-    b_call.answer().expect("answer");
-    a_events.wait("connected", "caller connected").await;
-    b_events.wait("connected", "callee connected").await;
-    wait_media(&a_call, "at the caller").await;
-    wait_media(&b_call, "at the callee").await;
     Connected {
         alice,
         bob,
@@ -212,6 +206,20 @@ async fn connected_call() -> Connected {
         a_events,
         b_events,
     }
+}
+
+/// Bob answers a ringing call; returns once both sides are connected with audio flowing.
+async fn answered(c: Connected) -> Connected {
+    c.b_call.answer().expect("answer");
+    c.a_events.wait("connected", "caller connected").await;
+    c.b_events.wait("connected", "callee connected").await;
+    wait_media(&c.a_call, "at the caller").await;
+    wait_media(&c.b_call, "at the callee").await;
+    c
+}
+
+async fn connected_call() -> Connected {
+    answered(ringing_call(login("alice").await, login("bob").await).await).await
 }
 
 async fn logout(phone: &Phone) {
@@ -313,12 +321,13 @@ async fn callee_hangs_up() {
 
 #[wasm_bindgen_test]
 async fn rejected_call_fails_with_486() {
-    let alice = login("alice").await;
-    let bob = login("bob").await;
-    let a_call = alice.call("bob", JsValue::UNDEFINED).unwrap();
-    let a_events = Events::default();
-    a_events.on_call(&a_call, CALL_EVENTS);
-    let b_call = next_incoming(&bob, 0).await;
+    let Connected {
+        alice,
+        bob,
+        b_call,
+        a_events,
+        ..
+    } = ringing_call(login("alice").await, login("bob").await).await;
     b_call.reject(None).expect("reject");
     a_events.wait("ended", "caller ended").await;
     assert!(a_events.has("failed"));
@@ -334,14 +343,14 @@ async fn rejected_call_fails_with_486() {
 
 #[wasm_bindgen_test]
 async fn caller_cancels_before_answer() {
-    let alice = login("alice").await;
-    let bob = login("bob").await;
-    let a_call = alice.call("bob", JsValue::UNDEFINED).unwrap();
-    let a_events = Events::default();
-    a_events.on_call(&a_call, CALL_EVENTS);
-    let b_call = next_incoming(&bob, 0).await;
-    let b_events = Events::default();
-    b_events.on_call(&b_call, CALL_EVENTS);
+    let Connected {
+        alice,
+        bob,
+        a_call,
+        a_events,
+        b_events,
+        ..
+    } = ringing_call(login("alice").await, login("bob").await).await;
     a_events.wait("ringing", "ringing").await;
     a_call.hangup().expect("cancel");
     a_events.wait("ended", "caller ended").await;
@@ -392,16 +401,14 @@ async fn dtmf_info_digits_reach_the_other_side_and_rfc4733_tones_are_sent() {
     let alice = login_phone(token("alice", 3600), options(&[("dtmf", "info".into())]))
         .await
         .unwrap();
-    let bob = login("bob").await;
-    let a_call = alice.call("bob", JsValue::UNDEFINED).unwrap();
-    let a_events = Events::default();
-    a_events.on_call(&a_call, CALL_EVENTS);
-    let b_call = next_incoming(&bob, 0).await;
-    let b_events = Events::default();
-    b_events.on_call(&b_call, CALL_EVENTS);
-    b_call.answer().unwrap();
-    a_events.wait("connected", "connected").await;
-    b_events.wait("connected", "connected").await;
+    let Connected {
+        alice,
+        bob,
+        a_call,
+        b_call,
+        b_events,
+        ..
+    } = answered(ringing_call(alice, login("bob").await).await).await;
     a_call.send_dtmf("12#", None).expect("dtmf");
     wait_until("three digits at bob", LIMIT, || b_events.count("dtmf") >= 3).await;
     let digits: String = b_events
@@ -626,7 +633,7 @@ async fn blind_transfer_connects_the_transferee_to_the_target() {
     })
     .await;
     wait_media(&c_call, "carol hears alice").await;
-    for call in alice_and_carol_calls(&c.alice) {
+    for call in c.alice.active_calls() {
         let _ = call.hangup();
     }
     let _ = c.b_call.hangup();
@@ -634,10 +641,6 @@ async fn blind_transfer_connects_the_transferee_to_the_target() {
     logout(&carol).await;
     logout(&c.alice).await;
     logout(&c.bob).await;
-}
-
-fn alice_and_carol_calls(alice: &Phone) -> Vec<Call> {
-    alice.active_calls()
 }
 
 /// Asks the test server (demo mode) to close `endpoint`'s WebSockets, as a network failure would.

@@ -106,7 +106,7 @@ impl Call {
     /// Switches the microphone mid-call (`RTCRtpSender.replaceTrack`).
     #[wasm_bindgen(js_name = setMicrophone, unchecked_return_type = "Promise<void>")]
     pub fn set_microphone(&self, device_id: String) -> Promise {
-        let media = self.inner.media_for_async();
+        let media = self.inner.media();
         future_to_promise(async move {
             let media = media.ok_or_else(|| error("invalid_state", "the call has no media yet"))?;
             media.replace_microphone(&device_id).await?;
@@ -123,7 +123,7 @@ impl Call {
     /// Routes remote audio to a speaker (`setSinkId`); resolves `false` where unsupported.
     #[wasm_bindgen(js_name = setSpeaker, unchecked_return_type = "Promise<boolean>")]
     pub fn set_speaker(&self, device_id: String) -> Promise {
-        let media = self.inner.media_for_async();
+        let media = self.inner.media();
         future_to_promise(async move {
             let media = media.ok_or_else(|| error("invalid_state", "the call has no media yet"))?;
             Ok(JsValue::from_bool(media.set_sink_id(&device_id).await?))
@@ -141,7 +141,7 @@ impl Call {
     /// bytesSent, audioLevel, localAudioLevel, mos}`.
     #[wasm_bindgen(js_name = getStats, unchecked_return_type = "Promise<CallStats>")]
     pub fn get_stats(&self) -> Promise {
-        let media = self.inner.media_for_async();
+        let media = self.inner.media();
         future_to_promise(async move {
             let media = media.ok_or_else(|| error("invalid_state", "the call has no media"))?;
             let s = media.get_stats().await?;
@@ -168,11 +168,11 @@ impl Call {
 
     #[wasm_bindgen(getter)]
     pub fn direction(&self) -> String {
-        js::get_string(&self.inner.info(), "direction").unwrap_or_default()
+        self.inner.direction_name().to_owned()
     }
 
     #[wasm_bindgen(getter)]
     pub fn status(&self) -> String {
-        js::get_string(&self.inner.info(), "status").unwrap_or_default()
+        self.inner.status_name().to_owned()
     }
 }

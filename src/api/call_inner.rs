@@ -142,7 +142,8 @@ impl CallInner {
             && !self.answering.get()
     }
 
-    fn media(&self) -> Option<Rc<Media>> {
+    /// The call's peer connection, once it has one.
+    pub fn media(&self) -> Option<Rc<Media>> {
         self.media.borrow().clone()
     }
 
@@ -496,8 +497,21 @@ impl CallInner {
         self.media().and_then(|m| m.remote_audio_element())
     }
 
-    pub fn media_for_async(&self) -> Option<Rc<Media>> {
-        self.media()
+    /// `in` or `out`, as `getInfo()` says it.
+    pub fn direction_name(&self) -> &'static str {
+        match self.direction {
+            CallDirection::In => "in",
+            CallDirection::Out => "out",
+        }
+    }
+
+    /// `connecting`, `connected` or `ended`, as `getInfo()` says it.
+    pub fn status_name(&self) -> &'static str {
+        match self.status.get() {
+            CallStatus::Connecting => "connecting",
+            CallStatus::Connected => "connected",
+            CallStatus::Ended => "ended",
+        }
     }
 
     /// The legacy `getInfo()` shape plus `held`, `startTime`, `duration`.
@@ -606,7 +620,7 @@ impl CallInner {
                 match early_sdp {
                     Some(sdp) => {
                         *self.early_answer.borrow_mut() = Some(sdp.clone());
-                        self.apply_answer(sdp, None);
+                        self.apply_answer(sdp, false);
                     }
                     None => start_ringback(&self.phone),
                 }
@@ -618,7 +632,7 @@ impl CallInner {
                 }
                 let already = sdp.is_some() && *self.early_answer.borrow() == sdp;
                 match sdp {
-                    Some(sdp) if !already => self.apply_answer(sdp, Some(Connected)),
+                    Some(sdp) if !already => self.apply_answer(sdp, true),
                     _ => self.connected(),
                 }
             }
@@ -649,7 +663,7 @@ impl CallInner {
                     }
                 });
             }
-            Event::RemoteAnswer { sdp, .. } => self.apply_answer(sdp, None),
+            Event::RemoteAnswer { sdp, .. } => self.apply_answer(sdp, false),
             Event::ReinviteFailed { code, .. } => {
                 let pending = self.pending_offer.take();
                 if let Some(media) = self.media() {
@@ -705,15 +719,16 @@ impl CallInner {
         }
     }
 
-    /// Applies a remote answer; completes a pending hold/unhold, or connects the call.
-    fn apply_answer(self: &Rc<Self>, sdp: String, then: Option<Connected>) {
+    /// Applies a remote answer; completes a pending hold/unhold, and connects the call when
+    /// `connect` (the answer to our INVITE).
+    fn apply_answer(self: &Rc<Self>, sdp: String, connect: bool) {
         let Some(media) = self.media() else { return };
         let call = self.clone();
         spawn_local(async move {
             if let Err(e) = media.set_remote_answer(&sdp).await {
                 log::warn_value("remote answer refused", &e);
             }
-            if then.is_some() {
+            if connect {
                 call.connected();
             }
             match call.pending_offer.take() {
@@ -797,10 +812,6 @@ impl CallInner {
         });
     }
 }
-
-/// Marker: connect the call once the answer is applied.
-#[derive(Clone, Copy)]
-struct Connected;
 
 fn by(who: &str) -> JsValue {
     let o = js::obj();
