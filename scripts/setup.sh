@@ -18,6 +18,11 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   log "adding rust target wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown
 fi
+# The release package rebuilds std for size (scripts/build.sh); that needs std's sources.
+if [ ! -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ]; then
+  log "adding rust component rust-src"
+  rustup component add rust-src || log "rust-src unavailable: the package builds with the prebuilt std (larger)"
+fi
 
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
   log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (takes ~2 min)"

@@ -9,7 +9,7 @@
 //! The platform layer below the JS API is the only code that touches browser APIs, one concept
 //! per module: [`transport`] (SIP over WebSocket), [`media`] (`RTCPeerConnection`),
 //! [`devices`] (microphones and speakers), [`timer`], [`emitter`], [`tones`] and [`log`];
-//! [`reconnect`], [`ice`] and [`stats`] hold their pure, natively tested halves. These modules
+//! [`reconnect`], [`ice`], [`trickle`] and [`stats`] hold their pure, natively tested halves. These modules
 //! are Rust-facing (`pub` so the browser tests in `tests/` reach them); nothing in them is
 //! exported to JavaScript.
 #![forbid(unsafe_code)]
@@ -28,3 +28,4 @@ pub mod stats;
 pub mod timer;
 pub mod tones;
 pub mod transport;
+pub mod trickle;

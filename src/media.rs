@@ -436,16 +436,22 @@ impl Media {
     /// Creates an offer, sets it as the local description and returns its SDP under the
     /// early-offer policy (module docs).
     pub async fn create_offer(&self) -> Result<String, JsValue> {
-        self.offer(false).await
+        self.offer(false, true).await
+    }
+
+    /// Creates an offer and returns its SDP at once, before any candidate: full trickle ICE
+    /// (RFC 8838 §4.1), where every candidate follows in INFO requests.
+    pub async fn create_offer_now(&self) -> Result<String, JsValue> {
+        self.offer(false, false).await
     }
 
     /// An offer with new ICE credentials (RFC 8839 §4.4.1.1.1), for a network change or a
     /// reconnected signalling path; waits for candidates of the new generation.
     pub async fn ice_restart_offer(&self) -> Result<String, JsValue> {
-        self.offer(true).await
+        self.offer(true, true).await
     }
 
-    async fn offer(&self, ice_restart: bool) -> Result<String, JsValue> {
+    async fn offer(&self, ice_restart: bool, wait: bool) -> Result<String, JsValue> {
         self.check_open()?;
         self.ensure_transceiver()?;
         let promise = if ice_restart {
@@ -456,6 +462,10 @@ impl Media {
             self.pc.create_offer()
         };
         let offer = JsFuture::from(promise).await?;
+        if !wait {
+            JsFuture::from(self.pc.set_local_description(offer.unchecked_ref())).await?;
+            return Ok(self.local_sdp());
+        }
         self.set_local(&offer).await
     }
 
@@ -477,7 +487,7 @@ impl Media {
         self.hold_offered.set(hold);
         set_direction(&transceiver, self.send_direction())?;
         self.apply_track_enabled();
-        self.offer(false).await
+        self.offer(false, true).await
     }
 
     /// Whether our side has the call on hold (as last offered).

@@ -692,3 +692,75 @@ async fn server_drops_the_socket_mid_call_and_the_client_reconnects_with_the_cal
     logout(&c.alice).await;
     logout(&c.bob).await;
 }
+
+impl Events {
+    /// The SIP messages a phone logged at `logLevel: 'debug'`, in order.
+    fn sip_log(&self) -> Vec<String> {
+        self.seen
+            .borrow()
+            .iter()
+            .filter(|(n, _)| n == "log")
+            .filter_map(|(_, arg)| Reflect::get(arg, &"message".into()).ok()?.as_string())
+            .collect()
+    }
+}
+
+#[wasm_bindgen_test]
+async fn full_trickle_sends_the_invite_before_any_candidate_then_trickles_them_in_info() {
+    let debug = |extra: &[(&str, JsValue)]| {
+        let mut all = vec![("logLevel", JsValue::from("debug"))];
+        all.extend_from_slice(extra);
+        options(&all)
+    };
+    let full = debug(&[("trickleIce", "full".into())]);
+    let alice = login_phone(token("alice", 3600), full)
+        .await
+        .expect("login");
+    let bob = login_phone(token("bob", 3600), debug(&[]))
+        .await
+        .expect("login");
+    let (a_log, b_log) = (Events::default(), Events::default());
+    a_log.on_phone(&alice, &["log"]);
+    b_log.on_phone(&bob, &["log"]);
+    let c = answered(ringing_call(alice, bob).await).await;
+
+    let invite = a_log
+        .sip_log()
+        .into_iter()
+        .find(|m| m.starts_with("→ sent\nINVITE "))
+        .expect("the INVITE in alice's log");
+    assert!(invite.contains("Recv-Info: trickle-ice"), "{invite}");
+    assert!(
+        !invite.contains("a=candidate"),
+        "a full-trickle INVITE goes out before any candidate:\n{invite}"
+    );
+    // Bob got alice's candidates in trickle-ice INFOs (RFC 8840), the last one ending them.
+    let trickled = || {
+        b_log
+            .sip_log()
+            .into_iter()
+            .filter(|m| {
+                m.starts_with("← received\nINFO ") && m.contains("Info-Package: trickle-ice")
+            })
+            .collect::<Vec<_>>()
+    };
+    wait_until("alice's end-of-candidates at bob", LIMIT, || {
+        trickled().iter().any(|m| m.contains("a=end-of-candidates"))
+    })
+    .await;
+    let infos = trickled();
+    assert!(
+        infos.iter().any(|m| m.contains("a=candidate:")),
+        "{infos:?}"
+    );
+    assert!(
+        infos
+            .iter()
+            .all(|m| m.contains("Content-Type: application/trickle-ice-sdpfrag")),
+        "{infos:?}"
+    );
+    c.a_call.hangup().expect("hangup");
+    c.b_events.wait("ended", "callee ended").await;
+    logout(&c.alice).await;
+    logout(&c.bob).await;
+}

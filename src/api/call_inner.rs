@@ -14,12 +14,14 @@ use wasm_bindgen_futures::spawn_local;
 
 use super::errors::{error, from_ua};
 use super::js;
-use super::options::DtmfTransport;
+use super::options::{DtmfTransport, Trickle};
 use super::phone_inner::{core_now, end_reason_name, PhoneInner};
 use crate::emitter::Emitter;
 use crate::log;
 use crate::media::{Media, MediaEvent};
 use crate::tones::Tone;
+
+mod trickle;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CallDirection {
@@ -67,6 +69,10 @@ pub struct CallInner {
     start_time_ms: Cell<Option<f64>>,
     end_time_ms: Cell<Option<f64>>,
     remote_audio: RefCell<Option<Option<web_sys::HtmlMediaElement>>>,
+    /// Local candidates still to trickle (RFC 8840; `call_inner/trickle.rs`).
+    trickle: RefCell<crate::trickle::TrickleQueue>,
+    /// The peer's trickled `(mid, candidate)`s that came before its description was set.
+    remote_candidates: RefCell<Vec<(String, String)>>,
 }
 
 impl CallInner {
@@ -99,6 +105,8 @@ impl CallInner {
             start_time_ms: Cell::new(None),
             end_time_ms: Cell::new(None),
             remote_audio: RefCell::new(None),
+            trickle: RefCell::default(),
+            remote_candidates: RefCell::default(),
         })
     }
 
@@ -188,13 +196,13 @@ impl CallInner {
             let Some(phone) = call.phone.upgrade() else {
                 return;
             };
+            let full_trickle = phone.options.trickle == Trickle::Full;
             let offer = match call.open_media(&phone).await {
-                Ok(media) => media
-                    .create_offer()
-                    .await
-                    .map_err(|e| media_error("createOffer failed", &e)),
+                Ok(media) if full_trickle => media.create_offer_now().await,
+                Ok(media) => media.create_offer().await,
                 Err(e) => Err(e),
-            };
+            }
+            .map_err(|e| media_error("createOffer failed", &e));
             if call.hangup_requested.get() {
                 call.finish("cancelled", None, false);
                 return;
@@ -209,6 +217,7 @@ impl CallInner {
             };
             let mut headers = phone.options.extra_headers.clone();
             headers.extend(extra);
+            call.trickle.borrow_mut().signalled(&offer);
             let sent = phone
                 .ua
                 .borrow_mut()
@@ -250,8 +259,9 @@ impl CallInner {
             let Some(handle) = call.handle.get() else {
                 return;
             };
+            let media = call.open_media(&phone).await;
             let offer = call.remote_offer.borrow().clone();
-            let sdp = match call.open_media(&phone).await {
+            let sdp = match media {
                 Ok(media) => match offer {
                     Some(offer) => media.create_answer(&offer).await,
                     None => media.create_offer().await,
@@ -264,6 +274,8 @@ impl CallInner {
             }
             match sdp {
                 Ok(sdp) => {
+                    call.trickle.borrow_mut().signalled(&sdp);
+                    call.add_remote_candidates();
                     let accepted = phone.ua.borrow_mut().accept(core_now(), handle, &sdp);
                     if let Err(e) = accepted {
                         log::warn(&["could not answer: ", &e.to_string()].concat());
@@ -605,6 +617,10 @@ impl CallInner {
             MediaEvent::DtmfTone(tone) if !tone.is_empty() => {
                 self.emitter.emit("dtmfSent", &[JsValue::from_str(&tone)]);
             }
+            MediaEvent::IceCandidate {
+                candidate, sdp_mid, ..
+            } => self.on_local_candidate(sdp_mid.as_deref(), Some(&candidate)),
+            MediaEvent::IceGatheringComplete => self.on_local_candidate(None, None),
             _ => {}
         }
     }
@@ -625,6 +641,8 @@ impl CallInner {
                     None => start_ringback(&self.phone),
                 }
                 self.emitter.emit("ringing", &[info.into()]);
+                // The early dialog exists: candidates may follow the offer (RFC 8840 §4.3).
+                self.flush_trickle();
             }
             Event::Answered { sdp, .. } => {
                 if let Some(phone) = self.phone.upgrade() {
@@ -635,6 +653,7 @@ impl CallInner {
                     Some(sdp) if !already => self.apply_answer(sdp, true),
                     _ => self.connected(),
                 }
+                self.flush_trickle();
             }
             Event::Ended { code, reason, .. } => {
                 let failure = matches!(
@@ -649,6 +668,7 @@ impl CallInner {
                 self.finish(end_reason_name(&reason), code, failure);
             }
             Event::RemoteOffer { sdp, .. } => self.answer_remote_offer(sdp),
+            Event::IceFragment { fragment, .. } => self.on_remote_fragment(&fragment),
             Event::OfferRequested { .. } => {
                 let call = self.clone();
                 let Some(media) = self.media() else { return };
@@ -728,6 +748,7 @@ impl CallInner {
             if let Err(e) = media.set_remote_answer(&sdp).await {
                 log::warn_value("remote answer refused", &e);
             }
+            call.add_remote_candidates();
             if connect {
                 call.connected();
             }

@@ -49,6 +49,7 @@ fn ua_config(aor: bwclient_sip::Uri, login: Login, url: &str, options: &PhoneOpt
         WsTransport::Ws
     };
     config.trace = options.log_level == Level::Debug;
+    config.trickle_ice = options.trickle != super::options::Trickle::Off;
     config
 }
 

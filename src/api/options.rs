@@ -17,6 +17,20 @@ pub enum DtmfTransport {
     Info,
 }
 
+/// Trickle ICE over SIP (RFC 8840), the `trickleIce` option.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trickle {
+    /// No `trickle-ice` on the wire: every candidate goes in the offer/answer.
+    Off,
+    /// Half trickle (RFC 8840 §5; the default): the offer waits for its first candidates,
+    /// as without trickle, so any peer can take it; candidates found later go in INFO to
+    /// peers that listed the `trickle-ice` package.
+    Half,
+    /// Full trickle: the INVITE goes out at once, before any candidate, and they all follow
+    /// in INFO. Only for a deployment that knows every callee trickles (RFC 8840 §5.1).
+    Full,
+}
+
 /// Everything a phone is configured with.
 #[derive(Debug, Clone)]
 pub struct PhoneOptions {
@@ -46,6 +60,7 @@ pub struct PhoneOptions {
     pub token_refresh_lead_s: u32,
     /// REGISTER expiry asked for, seconds.
     pub register_expires: u32,
+    pub trickle: Trickle,
 }
 
 impl Default for PhoneOptions {
@@ -68,6 +83,7 @@ impl Default for PhoneOptions {
             dtmf: DtmfTransport::Rfc4733,
             token_refresh_lead_s: 60,
             register_expires: 600,
+            trickle: Trickle::Half,
         }
     }
 }
@@ -154,6 +170,19 @@ impl PhoneOptions {
         if let Some(s) = js::get_u32(options, "registerExpires") {
             o.register_expires = s.max(30);
         }
+        let trickle = js::get(options, "trickleIce");
+        o.trickle = match (trickle.as_bool(), trickle.as_string().as_deref()) {
+            _ if trickle.is_undefined() => Trickle::Half,
+            (Some(true), _) | (_, Some("half")) => Trickle::Half,
+            (Some(false), _) => Trickle::Off,
+            (_, Some("full")) => Trickle::Full,
+            _ => {
+                return Err(error(
+                    "bad_options",
+                    "trickleIce must be true, false, \"half\" or \"full\"",
+                ))
+            }
+        };
         Ok(o)
     }
 }

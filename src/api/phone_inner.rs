@@ -552,6 +552,7 @@ fn call_of(event: &Event) -> Option<CallHandle> {
         | Event::ReinviteFailed { call, .. }
         | Event::Dtmf { call, .. }
         | Event::Info { call, .. }
+        | Event::IceFragment { call, .. }
         | Event::RequestFailed { call, .. }
         | Event::TransferRequested { call, .. }
         | Event::TransferProgress { call, .. } => *call,

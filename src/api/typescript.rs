@@ -16,7 +16,7 @@ export interface LoginOptions {
   extraHeaders?: string[]; register?: boolean; microphoneId?: string; speakerId?: string;
   ringback?: boolean; ringtone?: boolean; reconnect?: { initialMs?: number; maxMs?: number };
   loginTimeoutMs?: number; dtmf?: 'rfc4733' | 'info'; tokenRefreshLeadSeconds?: number;
-  registerExpires?: number;
+  registerExpires?: number; trickleIce?: boolean | 'half' | 'full';
 }
 export interface LegacyPhoneConfig {
   username: string; domain: string; password?: string; authToken?: string;

@@ -62,7 +62,10 @@ pub enum Event {
         digit: char,
         duration: u32,
     },
-    /// Any other INFO body (e.g. RFC 8840 trickle ICE).
+    /// Trickled ICE candidates from the peer: the body of a `trickle-ice` Info Package INFO,
+    /// an `application/trickle-ice-sdpfrag` (RFC 8840 §4.4, §9.2).
+    IceFragment { call: CallHandle, fragment: String },
+    /// Any other INFO body.
     Info {
         call: CallHandle,
         content_type: String,

@@ -21,6 +21,7 @@ pub fn reason_phrase(code: u16) -> &'static str {
         410 => "Gone",
         415 => "Unsupported Media Type",
         420 => "Bad Extension",
+        469 => "Bad Info Package",
         480 => "Temporarily Unavailable",
         481 => "Call/Transaction Does Not Exist",
         482 => "Loop Detected",

@@ -87,6 +87,9 @@ pub struct Call {
     pub timers: TimerTable<CallTimer>,
     /// UAC: the last ACK for a 2xx, re-sent if the 2xx is (§13.2.2.4).
     pub last_ack: Option<Request>,
+    /// The peer listed the `trickle-ice` Info Package in `Recv-Info` (RFC 8840 §4.1,
+    /// RFC 6086 §5.2.2): in its INVITE (UAS) or in the response that made the dialog (UAC).
+    pub peer_trickles: bool,
 }
 
 impl Call {

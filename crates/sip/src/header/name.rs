@@ -64,6 +64,7 @@ known_headers! {
     IDENTITY = "Identity", "y";
     IDENTITY_INFO = "Identity-Info", "n";
     IN_REPLY_TO = "In-Reply-To";
+    INFO_PACKAGE = "Info-Package";
     MAX_FORWARDS = "Max-Forwards";
     MIME_VERSION = "MIME-Version";
     MIN_EXPIRES = "Min-Expires";
@@ -78,6 +79,7 @@ known_headers! {
     RACK = "RAck";
     REASON = "Reason";
     RECORD_ROUTE = "Record-Route";
+    RECV_INFO = "Recv-Info";
     REFER_TO = "Refer-To", "r";
     REFERRED_BY = "Referred-By", "b";
     REJECT_CONTACT = "Reject-Contact", "j";

@@ -46,6 +46,7 @@ impl Ua {
         headers.push_typed(&crate::header::typed::Contact::Addr(self.local.contact()));
         headers.push(HeaderName::ALLOW, super::server::ALLOW);
         headers.push(HeaderName::SUPPORTED, super::server::SUPPORTED);
+        self.push_trickle_headers(headers);
     }
 
     /// User-Agent, if configured.

@@ -53,12 +53,14 @@ impl Ua {
             transfer_of: None,
             timers,
             last_ack: None,
+            peer_trickles: super::trickle::lists_trickle(&request.headers),
         });
         let mut ringing = self.response_to(&request, 180, Some(&tag));
         copy_record_route(&request, &mut ringing);
         ringing
             .headers
             .push_typed(&crate::header::typed::Contact::Addr(self.local.contact()));
+        self.push_trickle_headers(&mut ringing.headers);
         self.respond(now, branch, &Method::INVITE, ringing);
         self.emit(Event::IncomingCall {
             call: handle,

@@ -95,6 +95,7 @@ impl Ua {
             transfer_of: None,
             timers,
             last_ack: None,
+            peer_trickles: false,
         });
         let sent = self.send_client(now, request, Owner::Call(handle), Attempts::default());
         if let Ok(call) = self.call_mut(handle) {
@@ -169,6 +170,9 @@ impl Ua {
             return;
         };
         call.got_provisional = true;
+        if code > 100 && parts::to_tag(&response.headers).is_some() {
+            call.peer_trickles = super::trickle::lists_trickle(&response.headers);
+        }
         // §12.1.2: a 1xx with a To tag creates (or, from another fork, replaces) the early
         // dialog.
         if code > 100 {
@@ -251,6 +255,7 @@ impl Ua {
             },
         };
         dialog.state = DialogState::Confirmed;
+        call.peer_trickles = super::trickle::lists_trickle(&response.headers);
         let invite_seq = parts::cseq(&call.invite.headers)
             .map(|c| c.seq)
             .unwrap_or(1);

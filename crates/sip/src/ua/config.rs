@@ -56,6 +56,10 @@ pub struct UaConfig {
     pub trace: bool,
     /// How long an INVITE may ring before we give up (UAC: CANCEL; UAS: 480). Default 180 s.
     pub no_answer_timeout: Duration,
+    /// Trickle ICE over SIP (RFC 8840): advertise the `trickle-ice` option tag and Info
+    /// Package on INVITEs and their 18x/2xx, so the peer may send candidates in INFO; see
+    /// [`crate::Ua::send_ice_fragment`]. Off by default.
+    pub trickle_ice: bool,
 }
 
 impl UaConfig {
@@ -76,6 +80,7 @@ impl UaConfig {
             bearer_on_register: false,
             trace: false,
             no_answer_timeout: Duration::from_secs(180),
+            trickle_ice: false,
         }
     }
 }

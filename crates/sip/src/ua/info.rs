@@ -1,15 +1,16 @@
-//! INFO (RFC 6086) both ways: DTMF relay (`application/dtmf-relay`) and any other body
-//! (e.g. RFC 8840 trickle ICE).
+//! INFO (RFC 6086) both ways: DTMF relay (`application/dtmf-relay`), the `trickle-ice` Info
+//! Package (RFC 8840, see `trickle.rs`) and any other body.
 
 use super::build::set_body;
 use super::client::Owner;
-use super::{parts, Ua, UaError};
+use super::{parts, trickle, Ua, UaError};
 use crate::auth::attempts::Attempts;
 use crate::call::{CallHandle, CallState};
 use crate::events::Event;
 use crate::message::Request;
 use crate::method::Method;
 use crate::time::Time;
+use crate::HeaderName;
 
 impl Ua {
     /// Sends an INFO (RFC 6086) with any body, e.g. RFC 8840 trickle ICE.
@@ -27,6 +28,19 @@ impl Ua {
         if call.state != CallState::Confirmed {
             return Err(UaError::InvalidState("call is not established"));
         }
+        self.send_info_request(now, handle, content_type, body, None)
+    }
+
+    /// The INFO itself, in the call's (early or confirmed) dialog, with `Info-Package` when
+    /// it belongs to one (RFC 6086 §4.2.1).
+    pub(super) fn send_info_request(
+        &mut self,
+        now: Time,
+        handle: CallHandle,
+        content_type: &str,
+        body: &str,
+        package: Option<&str>,
+    ) -> Result<(), UaError> {
         if !self.transport_up {
             return Err(UaError::TransportDown);
         }
@@ -36,6 +50,13 @@ impl Ua {
         };
         let mut request = dialog.next_request(Method::INFO);
         self.push_user_agent(&mut request.headers);
+        if let Some(package) = package {
+            request.headers.push(HeaderName::INFO_PACKAGE, package);
+            // RFC 6086 §4.2.2: the body is the package's payload.
+            request
+                .headers
+                .push(HeaderName::CONTENT_DISPOSITION, "Info-Package");
+        }
         set_body(&mut request.headers, &mut request.body, content_type, body);
         self.send_client(now, request, Owner::Call(handle), Attempts::default());
         Ok(())
@@ -68,8 +89,23 @@ impl Ua {
     ) {
         let media = parts::media_type(&request.headers).unwrap_or_default();
         let text = String::from_utf8_lossy(&request.body).into_owned();
+        let package = request.headers.get(&HeaderName::INFO_PACKAGE);
+        if let Some(package) = package {
+            let name = package.split(';').next().unwrap_or_default().trim();
+            if !name.eq_ignore_ascii_case(trickle::PACKAGE) || !self.config.trickle_ice {
+                // RFC 6086 §5.2.3: 469 Bad Info Package, with what we do take.
+                let mut response = self.response_to(request, 469, None);
+                self.push_trickle_headers(&mut response.headers);
+                self.respond(now, branch, &Method::INFO, response);
+                return;
+            }
+        }
         let event = match media.as_str() {
             _ if request.body.is_empty() => None,
+            trickle::CONTENT_TYPE if package.is_some() => Some(Event::IceFragment {
+                call: handle,
+                fragment: text,
+            }),
             "application/dtmf-relay" => match crate::dtmf::parse_relay(&text) {
                 Some((digit, duration)) => Some(Event::Dtmf {
                     call: handle,

@@ -66,6 +66,7 @@ mod server;
 mod timers;
 mod transfer;
 mod transport;
+mod trickle;
 
 pub use config::{UaConfig, WsTransport};
 pub use error::UaError;

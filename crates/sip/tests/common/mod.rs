@@ -203,17 +203,38 @@ impl Net {
 
     /// Adds `user` with a password login and the given seed.
     pub fn add_user(&mut self, user: &str, seed: u64) -> usize {
+        self.add_user_with(user, seed, |_| {})
+    }
+
+    /// Like [`Net::add_user`], with the configuration changed by `edit` first.
+    pub fn add_user_with(
+        &mut self,
+        user: &str,
+        seed: u64,
+        edit: impl FnOnce(&mut UaConfig),
+    ) -> usize {
         let mut config = agent_config(user, seed);
         config.login = Login::Password {
             username: user.to_owned(),
             password: format!("{user}-secret"),
         };
+        edit(&mut config);
         self.add(user, config)
     }
 
     /// Adds `user` and registers it (asserting success).
     pub fn add_registered(&mut self, user: &str, seed: u64) -> usize {
-        let i = self.add_user(user, seed);
+        self.add_registered_with(user, seed, |_| {})
+    }
+
+    /// Like [`Net::add_registered`], with the configuration changed by `edit` first.
+    pub fn add_registered_with(
+        &mut self,
+        user: &str,
+        seed: u64,
+        edit: impl FnOnce(&mut UaConfig),
+    ) -> usize {
+        let i = self.add_user_with(user, seed, edit);
         let now = self.now;
         self.agents[i].ua.register(now).expect("register");
         self.drive();

@@ -1,0 +1,81 @@
+//! Trickle ICE over SIP for one call (RFC 8840): our late candidates out in INFO once the core
+//! allows it, the peer's in through `addIceCandidate`. What to send is decided by
+//! [`crate::trickle`]; when it may go, by [`bwclient_sip::Ua::can_trickle`].
+
+use std::rc::Rc;
+
+use wasm_bindgen_futures::spawn_local;
+
+use super::CallInner;
+use crate::api::options::Trickle;
+use crate::api::phone_inner::core_now;
+use crate::log;
+
+impl CallInner {
+    /// A local candidate (`Some`), or the end of gathering (`None`), from the browser.
+    pub(super) fn on_local_candidate(&self, mid: Option<&str>, candidate: Option<&str>) {
+        {
+            let mut queue = self.trickle.borrow_mut();
+            match candidate {
+                Some(candidate) => queue.push(mid.unwrap_or("0"), candidate),
+                None => queue.gathering_complete(),
+            }
+        }
+        self.flush_trickle();
+    }
+
+    /// Sends what the peer does not have yet, if the core says it may take it now.
+    pub(super) fn flush_trickle(&self) {
+        let (Some(phone), Some(handle)) = (self.phone.upgrade(), self.handle.get()) else {
+            return;
+        };
+        if phone.options.trickle == Trickle::Off || !phone.ua.borrow().can_trickle(handle) {
+            return;
+        }
+        let fragment = match self.trickle.borrow_mut().take_fragment() {
+            Ok(Some(fragment)) => fragment,
+            Ok(None) => return,
+            Err(e) => return log::warn(&["trickle ICE: ", &e.to_string()].concat()),
+        };
+        let sent = phone
+            .ua
+            .borrow_mut()
+            .send_ice_fragment(core_now(), handle, &fragment);
+        if let Err(e) = sent {
+            log::warn(&["trickle ICE INFO not sent: ", &e.to_string()].concat());
+        }
+        phone.drive();
+    }
+
+    /// The peer's trickled candidates: to the peer connection, or held until its
+    /// description is set (an INFO may overtake our answer, or come before we answer).
+    pub(super) fn on_remote_fragment(self: &Rc<Self>, fragment: &str) {
+        match crate::trickle::remote_candidates(fragment) {
+            Ok(candidates) => self.remote_candidates.borrow_mut().extend(candidates),
+            Err(e) => return log::warn(&["bad trickle ICE fragment: ", &e.to_string()].concat()),
+        }
+        self.add_remote_candidates();
+    }
+
+    /// Adds the held remote candidates once the peer's description is in place.
+    pub(super) fn add_remote_candidates(&self) {
+        let Some(media) = self.media() else { return };
+        if media.remote_sdp().is_empty() {
+            return;
+        }
+        let candidates: Vec<_> = self.remote_candidates.borrow_mut().drain(..).collect();
+        if candidates.is_empty() {
+            return;
+        }
+        spawn_local(async move {
+            for (mid, candidate) in candidates {
+                if let Err(e) = media
+                    .add_remote_candidate(&candidate, Some(&mid), None)
+                    .await
+                {
+                    log::warn_value("remote ICE candidate refused", &e);
+                }
+            }
+        });
+    }
+}
