@@ -5,14 +5,19 @@
 //! ([`crate::ice`]); the rest (TCP and IPv6 host candidates, late server-reflexive or relay
 //! ones) and `a=end-of-candidates` follow in INFO requests once the core says the peer may take
 //! them ([`bwclient_sip::Ua::can_trickle`]).
+//!
+//! Like [`crate::ice`], this reads and writes SDP lines directly rather than through
+//! `bwclient-sdp`'s typed model: the browser made the description and validates every
+//! candidate in `addIceCandidate`, and the typed parse-and-print path would add about 7 KB
+//! (gzip) to the download for this one feature.
 
-use bwclient_sdp::{Candidate, IceFragment, Sdp, SdpError};
+use crate::ice::{ice_ufrag, sdp_has_candidate};
 
 /// Local candidates not yet sent, against the description we signalled.
 #[derive(Debug, Default)]
 pub struct TrickleQueue {
     /// The offer or answer we sent: its candidates need no INFO, its ICE credentials and
-    /// `a=mid`s head every fragment.
+    /// media sections head every fragment.
     signalled: String,
     /// `(mid, candidate value)` in the order the browser found them.
     pending: Vec<(String, String)>,
@@ -22,29 +27,93 @@ pub struct TrickleQueue {
     ended: bool,
 }
 
+/// Why no fragment could be made.
+#[derive(Debug, PartialEq, Eq)]
+pub enum TrickleError {
+    /// The signalled description has no `a=ice-ufrag`/`a=ice-pwd`.
+    NoCredentials,
+    /// A candidate names an `a=mid` the description lacks.
+    UnknownMid(String),
+}
+
+impl std::fmt::Display for TrickleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TrickleError::NoCredentials => f.write_str("description has no ICE credentials"),
+            TrickleError::UnknownMid(mid) => {
+                f.write_str("candidate for unknown mid ")?;
+                f.write_str(mid)
+            }
+        }
+    }
+}
+
+/// The SDP lines without their `a=` prefix or line end.
+fn attributes(sdp: &str) -> impl Iterator<Item = &str> {
+    sdp.lines()
+        .filter_map(|line| line.trim_end_matches('\r').strip_prefix("a="))
+}
+
+/// The first value of attribute `name` (`a=name:value`).
+fn attribute<'a>(sdp: &'a str, name: &str) -> Option<&'a str> {
+    attributes(sdp).find_map(|a| a.strip_prefix(name)?.strip_prefix(':'))
+}
+
+/// The `extension` value of a `candidate:...` (Chromium tags candidates with `ufrag`).
+fn candidate_extension<'a>(candidate: &'a str, name: &str) -> Option<&'a str> {
+    let mut fields = candidate.split_ascii_whitespace().skip(8);
+    while let Some(field) = fields.next() {
+        let value = fields.next()?;
+        if field == name {
+            return Some(value);
+        }
+    }
+    None
+}
+
+/// Each accepted media section of `sdp`: its pseudo `m=` line for a fragment (port 9,
+/// RFC 8840 §4.4) and its `a=mid`.
+fn sections(sdp: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut m_line = None;
+    for line in sdp.lines().map(|l| l.trim_end_matches('\r')) {
+        if let Some(media) = line.strip_prefix("m=") {
+            let mut fields = media.split(' ');
+            let (kind, port) = (fields.next().unwrap_or_default(), fields.next());
+            let rest: Vec<&str> = fields.collect();
+            m_line = (port != Some("0")).then(|| ["m=", kind, " 9 ", &rest.join(" ")].concat());
+        } else if let Some(mid) = line.strip_prefix("a=mid:") {
+            if let Some(m) = m_line.take() {
+                out.push((mid.to_owned(), m));
+            }
+        }
+    }
+    out
+}
+
 impl TrickleQueue {
     /// Records the description we sent; candidates already in it are dropped from the queue.
     pub fn signalled(&mut self, sdp: &str) {
         self.signalled = sdp.to_owned();
         let sent = &self.signalled;
         self.pending
-            .retain(|(_, candidate)| !crate::ice::sdp_has_candidate(sent, candidate));
+            .retain(|(_, candidate)| !sdp_has_candidate(sent, candidate));
     }
 
     /// A candidate the browser found (`candidate:...`) for media section `mid`. Candidates
     /// of another ICE generation than the one signalled (an ICE restart: Chromium tags each
     /// with `ufrag`) are not ours to trickle (RFC 8838 §4.4).
     pub fn push(&mut self, mid: &str, candidate: &str) {
-        let Ok(parsed) = Candidate::parse(candidate) else {
+        if !candidate.starts_with("candidate:") {
             return;
-        };
-        let ours = crate::ice::ice_ufrag(&self.signalled);
-        if let (Some(theirs), Some(ours)) = (parsed.extension("ufrag"), ours) {
+        }
+        let generation = candidate_extension(candidate, "ufrag");
+        if let (Some(theirs), Some(ours)) = (generation, ice_ufrag(&self.signalled)) {
             if theirs != ours {
                 return;
             }
         }
-        if !crate::ice::sdp_has_candidate(&self.signalled, candidate) {
+        if !sdp_has_candidate(&self.signalled, candidate) {
             self.pending.push((mid.to_owned(), candidate.to_owned()));
         }
     }
@@ -54,52 +123,82 @@ impl TrickleQueue {
         self.complete = true;
     }
 
-    /// The fragment to send now, if there is news: the queued candidates, and
-    /// `a=end-of-candidates` once gathering completed. `Ok(None)` before anything was
-    /// signalled or with nothing new; an error if the signalled description has no ICE
-    /// credentials or a candidate names an unknown `a=mid`.
-    pub fn take_fragment(&mut self) -> Result<Option<String>, SdpError> {
+    /// The fragment to send now, if there is news: the ICE credentials, then for each media
+    /// section its pseudo `m=` line, `a=mid`, the queued candidates and, once gathering
+    /// completed, `a=end-of-candidates` (RFC 8840 §4.4). `Ok(None)` before anything was
+    /// signalled or with nothing new.
+    pub fn take_fragment(&mut self) -> Result<Option<String>, TrickleError> {
         let end = self.complete && !self.ended;
         if self.signalled.is_empty() || (self.pending.is_empty() && !end) {
             return Ok(None);
         }
-        let sdp = Sdp::parse(&self.signalled)?;
-        let mut fragment = IceFragment::for_sdp(&sdp)?;
-        for (mid, candidate) in &self.pending {
-            fragment.add_candidate(mid, &Candidate::parse(candidate)?)?;
+        let sdp = &self.signalled;
+        let (Some(ufrag), Some(pwd)) = (ice_ufrag(sdp), attribute(sdp, "ice-pwd")) else {
+            return Err(TrickleError::NoCredentials);
+        };
+        let sections = sections(sdp);
+        if let Some((mid, _)) = self
+            .pending
+            .iter()
+            .find(|(mid, _)| !sections.iter().any(|(m, _)| m == mid))
+        {
+            return Err(TrickleError::UnknownMid(mid.clone()));
         }
-        if end {
-            let mids = sdp.media().iter().filter(|m| !m.is_rejected());
-            for mid in mids.filter_map(|m| m.mid()) {
-                fragment.set_end_of_candidates(mid)?;
+        let mut out = ["a=ice-ufrag:", ufrag, "\r\na=ice-pwd:", pwd, "\r\n"].concat();
+        for (mid, m_line) in &sections {
+            let mut lines = String::new();
+            for (_, candidate) in self.pending.iter().filter(|(m, _)| m == mid) {
+                lines += &["a=", candidate, "\r\n"].concat();
+            }
+            if end {
+                lines += "a=end-of-candidates\r\n";
+            }
+            if !lines.is_empty() {
+                out += &[m_line, "\r\na=mid:", mid, "\r\n", &lines].concat();
             }
         }
         self.pending.clear();
         self.ended |= end;
-        Ok(Some(fragment.to_string()))
+        Ok(Some(out))
     }
 }
 
 /// What a peer's fragment asks of our peer connection, in order: `(mid, candidate)` pairs
-/// (`candidate:...`, as `RTCIceCandidateInit.candidate` takes them), and `(mid, "")` for each
-/// section whose candidates are complete, the end-of-candidates indication (RFC 8840 §4.4,
-/// RFC 8838 §4.5).
-pub fn remote_candidates(fragment: &str) -> Result<Vec<(String, String)>, SdpError> {
-    let fragment = IceFragment::parse(fragment)?;
+/// (`candidate:...`, as `RTCIceCandidateInit.candidate` takes them), and `(mid, "")` where a
+/// section's candidates are complete, the end-of-candidates indication (RFC 8840 §4.4,
+/// RFC 8838 §4.5). `None` if a candidate or end-of-candidates comes before any `a=mid`.
+pub fn remote_candidates(fragment: &str) -> Option<Vec<(String, String)>> {
     let mut out = Vec::new();
-    for section in fragment.media() {
-        let Some(mid) = section.mid() else { continue };
-        for candidate in section.candidates() {
-            out.push((
-                mid.to_owned(),
-                ["candidate:", &candidate.to_string()].concat(),
-            ));
-        }
-        if section.end_of_candidates() || fragment.end_of_candidates() {
-            out.push((mid.to_owned(), String::new()));
+    let mut mid: Option<&str> = None;
+    let mut session_end = false;
+    for line in fragment.lines().map(|l| l.trim_end_matches('\r')) {
+        if line.starts_with("m=") {
+            mid = None;
+        } else if let Some(value) = line.strip_prefix("a=mid:") {
+            mid = Some(value);
+        } else if let Some(candidate) = line.strip_prefix("a=") {
+            let end = candidate == "end-of-candidates";
+            if !end && !candidate.starts_with("candidate:") {
+                continue;
+            }
+            match mid {
+                Some(mid) => {
+                    out.push((mid.to_owned(), if end { "" } else { candidate }.to_owned()))
+                }
+                None if end => session_end = true,
+                None => return None,
+            }
         }
     }
-    Ok(out)
+    if session_end {
+        let mids: Vec<String> = fragment
+            .lines()
+            .filter_map(|l| l.trim_end_matches('\r').strip_prefix("a=mid:"))
+            .map(str::to_owned)
+            .collect();
+        out.extend(mids.into_iter().map(|mid| (mid, String::new())));
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -112,7 +211,7 @@ o=- 1 2 IN IP4 127.0.0.1\r\n\
 s=-\r\n\
 t=0 0\r\n\
 a=group:BUNDLE 0\r\n\
-m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n\
+m=audio 9 UDP/TLS/RTP/SAVPF 111 126\r\n\
 c=IN IP4 0.0.0.0\r\n\
 a=candidate:1 1 udp 2122260223 127.0.0.1 54321 typ host generation 0 ufrag abcd\r\n\
 a=ice-ufrag:abcd\r\n\
@@ -132,37 +231,33 @@ a=rtpmap:111 opus/48000/2\r\n";
             "0",
             "candidate:1 1 udp 2122260223 127.0.0.1 54321 typ host generation 0 ufrag abcd",
         );
-        assert_eq!(
-            queue.take_fragment().unwrap(),
-            None,
-            "nothing signalled yet"
-        );
+        assert_eq!(queue.take_fragment(), Ok(None), "nothing signalled yet");
         queue.signalled(OFFER);
-        assert_eq!(queue.take_fragment().unwrap(), None);
+        assert_eq!(queue.take_fragment(), Ok(None));
 
         queue.push("0", TCP);
         let fragment = queue.take_fragment().unwrap().unwrap();
-        assert!(
-            fragment.starts_with("a=ice-ufrag:abcd\r\na=ice-pwd:0123456789abcdefghijkl\r\n"),
-            "{fragment}"
+        assert_eq!(
+            fragment,
+            [
+                "a=ice-ufrag:abcd\r\na=ice-pwd:0123456789abcdefghijkl\r\n",
+                "m=audio 9 UDP/TLS/RTP/SAVPF 111 126\r\na=mid:0\r\n",
+                "a=",
+                TCP,
+                "\r\n"
+            ]
+            .concat()
         );
-        assert!(
-            fragment.contains("m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\n"),
-            "{fragment}"
-        );
-        assert!(
-            fragment.contains(&["a=", TCP, "\r\n"].concat()),
-            "{fragment}"
-        );
-        assert!(!fragment.contains("54321"), "{fragment}");
-        assert!(!fragment.contains("end-of-candidates"));
-        assert_eq!(queue.take_fragment().unwrap(), None, "sent once");
+        assert_eq!(queue.take_fragment(), Ok(None), "sent once");
 
         queue.gathering_complete();
         let last = queue.take_fragment().unwrap().unwrap();
-        assert!(last.contains("a=end-of-candidates"), "{last}");
+        assert!(
+            last.ends_with("a=mid:0\r\na=end-of-candidates\r\n"),
+            "{last}"
+        );
         assert!(!last.contains("a=candidate"), "{last}");
-        assert_eq!(queue.take_fragment().unwrap(), None);
+        assert_eq!(queue.take_fragment(), Ok(None));
     }
 
     #[test]
@@ -170,10 +265,17 @@ a=rtpmap:111 opus/48000/2\r\n";
         let mut queue = TrickleQueue::default();
         queue.signalled(OFFER);
         queue.push("0", &TCP.replace("ufrag abcd", "ufrag zzzz"));
-        queue.push("0", "candidate:not a candidate");
-        assert_eq!(queue.take_fragment().unwrap(), None);
+        queue.push("0", "not a candidate");
+        assert_eq!(queue.take_fragment(), Ok(None));
         queue.push("7", TCP);
-        assert!(queue.take_fragment().is_err(), "unknown mid");
+        assert_eq!(
+            queue.take_fragment(),
+            Err(TrickleError::UnknownMid("7".into()))
+        );
+        let mut bare = TrickleQueue::default();
+        bare.signalled("v=0\r\nm=audio 9 RTP/AVP 0\r\na=mid:0\r\n");
+        bare.push("0", TCP);
+        assert_eq!(bare.take_fragment(), Err(TrickleError::NoCredentials));
     }
 
     #[test]
@@ -183,9 +285,18 @@ a=rtpmap:111 opus/48000/2\r\n";
         queue.push("0", TCP);
         queue.gathering_complete();
         let fragment = queue.take_fragment().unwrap().unwrap();
-        let candidates = remote_candidates(&fragment).unwrap();
         let end = ("0".to_owned(), String::new());
-        assert_eq!(candidates, [("0".to_owned(), TCP.to_owned()), end]);
-        assert!(remote_candidates("v=0\r\n").is_err());
+        assert_eq!(
+            remote_candidates(&fragment),
+            Some(vec![("0".to_owned(), TCP.to_owned()), end.clone()])
+        );
+        // RFC 8840 §4.4 also allows a session-level end-of-candidates.
+        let session =
+            "a=ice-ufrag:abcd\r\na=end-of-candidates\r\nm=audio 9 RTP/AVP 0\r\na=mid:0\r\n";
+        assert_eq!(remote_candidates(session), Some(vec![end]));
+        assert_eq!(
+            remote_candidates("a=candidate:1 1 udp 1 127.0.0.1 9 typ host\r\n"),
+            None
+        );
     }
 }

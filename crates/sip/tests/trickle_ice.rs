@@ -4,7 +4,7 @@
 mod common;
 
 use bwclient_sip::events::Event;
-use bwclient_sip::{Input, UaError};
+use bwclient_sip::{Input, Output, UaError};
 use common::*;
 
 const FRAGMENT: &str = "a=ice-ufrag:abcd\r\na=ice-pwd:0123456789abcdefghijkl\r\n\
@@ -160,4 +160,56 @@ fn an_info_of_a_package_we_did_not_agree_to_gets_469() {
     let response = response.unwrap_or_else(|| panic!("no 469:\n{}", net.dump()));
     assert_eq!(header(&response, "Recv-Info"), Some("trickle-ice"));
     assert!(net.agents[bob].take_events().is_empty());
+}
+
+#[test]
+fn a_failed_early_dialog_info_does_not_end_the_call() {
+    let mut net = Net::new(ProxyConfig::default());
+    let alice = agent(&mut net, "alice", 11, true);
+    let bob = agent(&mut net, "bob", 22, true);
+    let a_call = place_call(&mut net, alice, "bob", "offer");
+    let b_call = incoming_call(&net, bob);
+    let now = net.now;
+    net.ua(alice)
+        .send_ice_fragment(now, a_call, FRAGMENT)
+        .unwrap();
+    // Take the INFO off the wire and answer it 481, as a fork that went away would.
+    let info = loop {
+        match net.ua(alice).poll_output(now) {
+            Output::Transmit(frame) if frame.starts_with("INFO ") => break frame,
+            Output::Transmit(_) | Output::Event(_) => continue,
+            other => panic!("no INFO sent: {other:?}"),
+        }
+    };
+    let mut response = String::from("SIP/2.0 481 Call/Transaction Does Not Exist\r\n");
+    for name in ["Via", "From", "To", "Call-ID", "CSeq"] {
+        response += &format!("{name}: {}\r\n", header(&info, name).unwrap());
+    }
+    response += "Content-Length: 0\r\n\r\n";
+    net.ua(alice)
+        .handle_input(now, Input::Received(response.as_bytes()));
+    net.drive();
+    let events = net.agents[alice].take_events();
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::RequestFailed { code: 481, .. })),
+        "{events:?}"
+    );
+    assert!(
+        !events.iter().any(|e| matches!(e, Event::Ended { .. })),
+        "{events:?}"
+    );
+    // The call goes on: bob answers and both are connected.
+    net.ua(bob)
+        .accept(now, b_call, &sdp("answer", "sendrecv"))
+        .unwrap();
+    net.drive();
+    let events = net.agents[alice].take_events();
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::Answered { call, .. } if *call == a_call)),
+        "{events:?}"
+    );
 }

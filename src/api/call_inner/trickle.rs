@@ -51,8 +51,12 @@ impl CallInner {
     /// description is set (an INFO may overtake our answer, or come before we answer).
     pub(super) fn on_remote_fragment(self: &Rc<Self>, fragment: &str) {
         match crate::trickle::remote_candidates(fragment) {
-            Ok(candidates) => self.remote_candidates.borrow_mut().extend(candidates),
-            Err(e) => return log::warn(&["bad trickle ICE fragment: ", &e.to_string()].concat()),
+            Some(candidates) => self.remote_candidates.borrow_mut().extend(candidates),
+            None => {
+                return log::warn(
+                    "dropped a trickle ICE fragment with a candidate outside any a=mid",
+                )
+            }
         }
         self.add_remote_candidates();
     }

@@ -116,7 +116,20 @@ impl Ua {
                 code,
             });
         }
-        self.end_on_dialog_failure(now, handle, code);
+        // A failure in an early dialog (a trickle ICE INFO, RFC 8840 §4.3), or in a dialog the
+        // call has left since (another fork answered), says nothing of the call: the INVITE
+        // transaction decides its fate (RFC 3261 §12.1.2, §13.2.2.4).
+        let sent_in = parts::to_tag(&request.headers);
+        let in_call_dialog = self.call_ref(handle).is_ok_and(|call| {
+            call.state == CallState::Confirmed
+                && call
+                    .dialog
+                    .as_ref()
+                    .is_some_and(|d| sent_in.as_deref() == Some(d.id.remote_tag.as_str()))
+        });
+        if in_call_dialog {
+            self.end_on_dialog_failure(now, handle, code);
+        }
     }
 }
 
