@@ -1,31 +1,10 @@
-//! `bwclient`: the browser bindings over the sans-IO core in `bwclient-sip`.
+//! `bwclient`: the browser calling client. This crate is the WebAssembly half: [`core::Core`],
+//! the sans-IO SIP user agent of `bwclient-sip` exported to JavaScript. The browser half (the
+//! `BWClient`/`Phone`/`Call` API, the SIP-over-WebSocket transport, `RTCPeerConnection` media,
+//! devices, tones) is plain JavaScript in `js/`, built with this module into one package by
+//! `scripts/build.sh`.
 //!
-//! Data flows one way: JS call → binding → core command → `poll_output` → transport, media or
-//! event. The bindings land with the client issue; this crate already links the core so the
-//! workspace builds for `wasm32-unknown-unknown`.
-//!
-//! [`api`] is the JavaScript API (`BWClient`, `Phone`, `Call`).
-//!
-//! The platform layer below the JS API is the only code that touches browser APIs, one concept
-//! per module: [`transport`] (SIP over WebSocket), [`media`] (`RTCPeerConnection`),
-//! [`devices`] (microphones and speakers), [`timer`], [`emitter`], [`tones`] and [`log`];
-//! [`reconnect`], [`ice`], [`trickle`] and [`stats`] hold their pure, natively tested halves. These modules
-//! are Rust-facing (`pub` so the browser tests in `tests/` reach them); nothing in them is
-//! exported to JavaScript.
+//! Data flows one way: JS call → `Core` command → `Core::poll` → transport, media or event.
 #![forbid(unsafe_code)]
 
-pub use bwclient_sdp as sdp;
-pub use bwclient_sip as sip;
-
-pub mod api;
-pub mod devices;
-pub mod emitter;
-pub mod ice;
-pub mod log;
-pub mod media;
-pub mod reconnect;
-pub mod stats;
-pub mod timer;
-pub mod tones;
-pub mod transport;
-pub mod trickle;
+pub mod core;
