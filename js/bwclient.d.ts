@@ -86,8 +86,6 @@ export interface Call {
  */
 export class BWClient {
     private constructor();
-    free(): void;
-    [Symbol.dispose](): void;
     /**
      * The legacy entry point: `{username, domain, authToken | password, logLevel,
      * extraHeaders, server?}`. Throws on an invalid config, like the old library did.
@@ -126,8 +124,6 @@ export class BWClient {
  */
 export class Call {
     private constructor();
-    free(): void;
-    [Symbol.dispose](): void;
     /**
      * The legacy name of `answer()`.
      */
@@ -199,8 +195,6 @@ export class Call {
  */
 export class Phone {
     private constructor();
-    free(): void;
-    [Symbol.dispose](): void;
     /**
      * Places a call to a `sip:`/`sips:` URI, a bare user, or a phone number (US numbers get
      * +1). `options`: `{extraHeaders: ["X-Name: value"], identity: "+1…"}`. The INVITE goes

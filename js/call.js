@@ -1,13 +1,12 @@
 /**
  * `Call`: one call as the page sees it, with its core handle, its `Media` (peer connection)
  * and the glue between core events and the browser: offer/answer, hold, DTMF, transfer and
- * trickle ICE (port of src/api/call.rs, src/api/call_inner.rs and
- * src/api/call_inner/trickle.rs).
+ * trickle ICE.
  *
  * Slow browser work (getUserMedia, createOffer, ICE) runs in a task *before* the synchronous
- * core command is issued. Like Rust's `spawn_local`, every such task starts on a later
- * microtask, so nothing it does (the INVITE, `failed`, `ended`) happens before the method that
- * started it has returned and the page could attach its listeners.
+ * core command is issued. Every such task starts on a later microtask, so nothing it does (the
+ * INVITE, `failed`, `ended`) happens before the method that started it has returned and the
+ * page could attach its listeners.
  * @module call
  */
 import { Emitter } from './emitter.js';
@@ -18,7 +17,7 @@ import { Media } from './media.js';
 import { coreNow } from './phone.js';
 import { TrickleQueue, remoteCandidates } from './trickle.js';
 
-/** Runs `task` (an async function) on a later microtask (Rust's `spawn_local`). */
+/** Runs `task` (an async function) on a later microtask. */
 const spawn = (task) => {
   Promise.resolve().then(task);
 };
@@ -151,9 +150,6 @@ export class Call {
   _emit(name, ...args) {
     this._emitter.emit(name, args);
   }
-
-  /** Kept for the API of the wasm-bindgen class; there is nothing to free. */
-  free() {}
 
   /** `in` or `out`. @returns {string} */
   get direction() {
@@ -764,4 +760,3 @@ export class Call {
   }
 }
 
-if (typeof Symbol.dispose == 'symbol') Call.prototype[Symbol.dispose] = Call.prototype.free;

@@ -1,10 +1,10 @@
 /**
  * `BWClient`: the entry points (`login`, the legacy `createPhone`, device lists, `version`)
- * (port of src/api/client.rs).
+ *.
  * @module client
  */
 import { Core } from './core-glue.js';
-import { microphones, openMicrophone, speakers, stopStream, toJs } from './devices.js';
+import { microphones, openMicrophone, speakers, stopStream } from './devices.js';
 import { error } from './errors.js';
 import { parseLevel } from './log.js';
 import { defaults, getString, getStrings, parseHeaderLines, readOptions } from './options.js';
@@ -108,7 +108,7 @@ export class BWClient {
    * @returns {Promise<Array<{id: string, name: string}>>}
    */
   static async getMicrophones() {
-    return toJs(await microphones());
+    return microphones();
   }
 
   /**
@@ -116,7 +116,7 @@ export class BWClient {
    * @returns {Promise<Array<{id: string, name: string}>>}
    */
   static async getSpeakers() {
-    return toJs(await speakers());
+    return speakers();
   }
 
   /**

@@ -1,5 +1,5 @@
 /**
- * Microphones and speakers: `getUserMedia` and `enumerateDevices` (port of src/devices.rs).
+ * Microphones and speakers: `getUserMedia` and `enumerateDevices`.
  *
  * Browsers hide device labels until the page has microphone permission, so listing devices
  * asks for the microphone first when the labels are blank (the permission prompt), then
@@ -68,9 +68,3 @@ export const microphones = () => enumerate('audioinput');
  */
 export const speakers = () => enumerate('audiooutput');
 
-/**
- * `[{id, name}, …]` for the JS API: the devices are already in that form.
- * @param {AudioDevice[]} devices
- * @returns {AudioDevice[]}
- */
-export const toJs = (devices) => devices;

@@ -1,6 +1,5 @@
 /**
- * A tiny event emitter behind `phone.on(name, fn)` / `call.on(name, fn)` (port of
- * src/emitter.rs).
+ * A tiny event emitter behind `phone.on(name, fn)` / `call.on(name, fn)`.
  *
  * Listeners are kept in registration order. `emit` calls them with `this` undefined; a listener
  * that throws is logged and the remaining listeners still run, so a bug in page code never

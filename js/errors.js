@@ -1,6 +1,5 @@
 /**
- * Errors as the page sees them: an `Error` with a stable `code` string (port of
- * src/api/errors.rs).
+ * Errors as the page sees them: an `Error` with a stable `code` string.
  *
  * Codes: `bad_token`, `token_expired`, `auth_failed`, `registration_failed`,
  * `transport_failed`, `timeout`, `bad_target`, `bad_options`, `invalid_state`, `media_failed`,

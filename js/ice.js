@@ -1,6 +1,5 @@
 /**
- * The pure half of the early-offer ICE policy: reading candidate lines out of SDP (port of
- * src/ice.rs).
+ * The pure half of the early-offer ICE policy: reading candidate lines out of SDP.
  *
  * Chromium needs about 120 ms to declare ICE gathering complete even on loopback, while the
  * first host candidate is there in a few ms. So `Media` hands out its local SDP as soon as it
@@ -59,7 +58,6 @@ export function candidateType(candidate) {
 /**
  * Whether `sdp` (a local description) already carries what `policy` waits for:
  * `'hostCandidates'` any candidate, `'serverCandidate'` a `srflx` or `relay` one.
- * (Rust `GatheringPolicy::is_satisfied_by`.)
  * @param {'hostCandidates'|'serverCandidate'} policy
  * @param {string} sdp
  * @returns {boolean}

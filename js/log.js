@@ -1,5 +1,5 @@
 /**
- * Leveled logging to the browser console (port of src/log.rs).
+ * Leveled logging to the browser console.
  *
  * One process-wide level (the page has one client library), set from the `logLevel` option:
  * `debug` traces every SIP message, `silent` prints nothing. Each line is written as
@@ -16,7 +16,7 @@ let current = 2;
 
 /**
  * Parses a `logLevel` option value; `undefined` for anything else, so the caller can report
- * the bad option instead of guessing (Rust `Level::parse`).
+ * the bad option instead of guessing.
  * @param {string} name
  * @returns {'debug'|'log'|'warn'|'error'|'silent'|undefined}
  */

@@ -1,6 +1,6 @@
 /**
- * A call's media: the only code that touches `RTCPeerConnection` (port of src/media.rs), and
- * its quality figures from `getStats()` (port of src/stats.rs).
+ * A call's media: the only code that touches `RTCPeerConnection`, and
+ * its quality figures from `getStats()`.
  *
  * One peer connection, one audio transceiver, bundle and rtcp-mux required (one ICE component,
  * the fastest setup). The sans-IO core never waits on the browser: the phone awaits
@@ -509,7 +509,7 @@ export class Media {
   }
 }
 
-// ---- Call quality (src/stats.rs) ----
+// ---- Call quality ----
 
 /**
  * @typedef {object} CallStats One snapshot of the audio stream's quality.

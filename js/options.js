@@ -1,8 +1,8 @@
 /**
  * `BWClient.login(token, options)` options, and the small readers the legacy config and the
- * call options share (port of src/api/options.rs and src/api/js.rs).
+ * call options share.
  *
- * A read is lenient like the Rust one: a value of the wrong type counts as absent, except
+ * A read is lenient: a value of the wrong type counts as absent, except
  * where a wrong value must be reported (`bad_options`).
  * @module options
  */

@@ -1,7 +1,6 @@
 /**
- * `Phone`: a logged-in phone, and its run loop (port of src/api/phone.rs and
- * src/api/phone_inner.rs). It owns the wasm `Core` (the SIP user agent), the WebSocket, the
- * core's one timer, and routes every core event to the right JS object.
+ * `Phone`: a logged-in phone, and its run loop. It owns the wasm `Core` (the SIP user agent),
+ * the WebSocket, the core's one timer, and routes every core event to the right JS object.
  *
  * Every entry (a socket event, a timer, a JS command) ends in `_drive()`, which drains
  * `core.poll()` first and only then dispatches the events it collected, so a listener may call
@@ -122,9 +121,6 @@ export class Phone {
   _emit(name, ...args) {
     this._emitter.emit(name, args);
   }
-
-  /** Kept for the API of the wasm-bindgen class; there is nothing to free. */
-  free() {}
 
   /**
    * Places a call to a `sip:`/`sips:` URI, a bare user, or a phone number (US numbers get
@@ -537,4 +533,3 @@ export class Phone {
   }
 }
 
-if (typeof Symbol.dispose == 'symbol') Phone.prototype[Symbol.dispose] = Phone.prototype.free;

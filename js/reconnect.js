@@ -1,6 +1,5 @@
 /**
- * When to try the WebSocket again after it dropped: exponential back-off with jitter (port of
- * src/reconnect.rs).
+ * When to try the WebSocket again after it dropped: exponential back-off with jitter.
  *
  * Pure arithmetic: the caller keeps the attempt counter, draws the random number
  * (`Math.random()` in the browser, a fixed value in tests) and arms a `Timer`. Jitter spreads

@@ -1,5 +1,5 @@
 /**
- * Timers on `setTimeout`, and the page clock (port of src/timer.rs).
+ * Timers on `setTimeout`, and the page clock.
  *
  * The core asks for one wake-up at a time (`poll` returns the next timeout), so a `Timer`
  * holds one live timeout: arming it again replaces the previous one. Globals only (no

@@ -1,6 +1,5 @@
 /**
- * Ringback and ringtone, synthesised with WebAudio oscillators, no audio asset (port of
- * src/tones.rs).
+ * Ringback and ringtone, synthesised with WebAudio oscillators, no audio asset.
  *
  * Two sine oscillators summed into one gain node; the cadence is written ahead as gain
  * automation on the audio clock (`setValueAtTime`), so no JS timer runs while a tone plays and
@@ -131,7 +130,7 @@ export class Tones {
     return !!this.context && this.context.state !== 'running';
   }
 
-  /** Stops the tone and closes the `AudioContext` (the Rust `Drop`). */
+  /** Stops the tone and closes the `AudioContext`. */
   close() {
     this.stop();
     const context = this.context;

@@ -1,6 +1,5 @@
 /**
- * SIP over WebSocket (RFC 7118): the only code that touches `WebSocket` (port of
- * src/transport.rs).
+ * SIP over WebSocket (RFC 7118): the only code that touches `WebSocket`.
  *
  * One WebSocket message carries exactly one SIP message (RFC 7118 §5.1), so frames go to and
  * from the core unchanged: no stream framing. Text frames are the norm; a binary frame is
@@ -107,7 +106,7 @@ export class Transport {
   }
 
   /**
-   * Detaches every handler, then closes: nothing is reported any more (the Rust `Drop`).
+   * Detaches every handler, then closes: nothing is reported any more.
    */
   drop() {
     const socket = this.socket;

@@ -1,7 +1,6 @@
 /**
  * The pure half of trickle ICE over SIP (RFC 8840): which local candidates still have to reach
- * the peer, as `application/trickle-ice-sdpfrag` bodies, and reading the peer's (port of
- * src/trickle.rs).
+ * the peer, as `application/trickle-ice-sdpfrag` bodies, and reading the peer's.
  *
  * The early offer/answer already carries the candidates found before it went out (ice.js); the
  * rest (TCP and IPv6 host candidates, late server-reflexive or relay ones) and

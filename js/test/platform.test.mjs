@@ -1,6 +1,5 @@
-// Pure-logic tests of the platform modules, ported from the Rust #[cfg(test)] modules of
-// src/{ice,trickle,reconnect,tones,stats,timer,log}.rs, plus emitter, stats-report and
-// media.rs behaviour checks (the last against a fake RTCPeerConnection).
+// Pure-logic tests of the browser layer: ICE policy, trickle queue, reconnect back-off, tones,
+// stats, timer, log and emitter, and Media's behaviour against a fake RTCPeerConnection.
 // Run: node --test js/test/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,7 +19,7 @@ import { Timer, sleep } from '../timer.js';
 import { Emitter } from '../emitter.js';
 import * as log from '../log.js';
 
-// ---- ice.rs ----
+// ---- ice ----
 
 // Shaped like a Chromium offer taken right after the first candidates came in.
 const ICE_OFFER =
@@ -91,7 +90,7 @@ test('ice: finds a trickled candidate already in the sdp', () => {
   );
 });
 
-// ---- trickle.rs ----
+// ---- trickle ----
 
 // Shaped like a Chromium offer taken once its first host candidate was in.
 const TRICKLE_OFFER =
@@ -173,7 +172,7 @@ test('trickle: a rejected section (port 0) takes no candidates', () => {
   assert.throws(() => queue.takeFragment(), { message: 'candidate for unknown mid 1' });
 });
 
-// ---- reconnect.rs ----
+// ---- reconnect ----
 
 const noJitter = () => new ReconnectPolicy({ jitter: 0 });
 
@@ -219,7 +218,7 @@ test('reconnect: defaults', () => {
   );
 });
 
-// ---- tones.rs ----
+// ---- tones ----
 
 test('tones: ringback is two seconds on, four off', () => {
   assert.deepEqual(steps('ringback', 12000), [
@@ -256,7 +255,7 @@ test('tones: the schedule covers the horizon and ends silent', () => {
   assert.deepEqual(steps('ringtone', 0), []);
 });
 
-// ---- stats.rs ----
+// ---- stats ----
 
 test('stats: a clean LAN call scores about 4.4', () => {
   const mos = estimateMos(0, 0, 0);
@@ -354,7 +353,7 @@ test('stats: reads a report like Chromium gives', () => {
   assert.equal(fromReport(report).rtt, 20);
 });
 
-// ---- timer.rs ----
+// ---- timer ----
 
 test('timer: a new timer is not armed; clearing an idle one is harmless', () => {
   const timer = new Timer();
@@ -392,7 +391,7 @@ test('timer: delays beyond 2^31-1 are clamped, not wrapped', async () => {
   timer.clear();
 });
 
-// ---- emitter.rs ----
+// ---- emitter ----
 
 test('emitter: order, off, removeAll, listenerCount, throwing listener', () => {
   const emitter = new Emitter();
@@ -421,7 +420,7 @@ test('emitter: order, off, removeAll, listenerCount, throwing listener', () => {
   assert.equal(emitter.listenerCount('other'), 0);
 });
 
-// ---- log.rs ----
+// ---- log ----
 
 test('log: parses every option value', () => {
   for (const level of ['debug', 'log', 'warn', 'error', 'silent']) {
@@ -446,7 +445,7 @@ test('log: a level includes the more severe ones and silent prints nothing', () 
   log.setLevel('warn');
 });
 
-// ---- media.rs, against a fake RTCPeerConnection (no browser) ----
+// ---- media, against a fake RTCPeerConnection (no browser) ----
 
 const HOST1 = 'candidate:1 1 udp 2122260223 192.0.2.10 54321 typ host generation 0';
 const HOST2 = 'candidate:2 1 udp 2122194687 198.51.100.3 54322 typ host generation 0';
