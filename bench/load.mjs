@@ -31,7 +31,7 @@ const DURATION = Number(env.BENCH_RATE_SECONDS || 4);
 const HOLD = Number(env.BENCH_HOLD_CONNS || 10000);
 const HOLD_REPS = Number(env.BENCH_HOLD_REPS || 3);
 const LOADGEN = path.join(BENCH, 'target/release/bwclient-bench-loadgen');
-const SERVER = path.join(ROOT, 'target/release/bwclient-server');
+const SERVER = path.join(ROOT, 'target/server/bwclient-server');
 const dir = path.join(OUT, 'load');
 const children = new Set();
 

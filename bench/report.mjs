@@ -74,7 +74,7 @@ md.push(table(['Machine and versions', ''], [
   ['rustc', sh('rustc', ['-V'])],
   ['esbuild / playwright-core', `${size?.esbuild || pkgVersion(path.join(ROOT, 'node_modules/esbuild/package.json'))} / ${pkgVersion(path.join(ROOT, 'node_modules/playwright-core/package.json'))}`],
   ['Peers', (size?.rows || []).filter((r) => !r.ours).map((r) => `${r.name} ${r.version}`).join(', ') || D],
-  ['bwclient-server', 'release build (`cargo build --release -p bwclient-server`, the workspace profile: opt-level "z", fat LTO, 1 codegen unit)'],
+  ['bwclient-server', '`cargo build --profile server -p bwclient-server`: opt-level 3, fat LTO, 1 codegen unit'],
 ]));
 md.push('');
 md.push('## Headline, against the targets of issue 6');

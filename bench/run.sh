@@ -59,7 +59,7 @@ if [ "${BENCH_IN_NETNS:-}" != 1 ]; then
                 -newer pkg/bwclient_bg.wasm -print -quit 2>/dev/null)" ]; then
     step build-pkg 600 bash scripts/build.sh
   fi
-  step build-server 600 cargo build -q --release -p bwclient-server
+  step build-server 600 cargo build -q --profile server -p bwclient-server
   # The peers: pinned in bench/package.json, installed beside it (not in the root).
   if [ ! -f bench/node_modules/.package-lock.json ] || [ bench/package.json -nt bench/node_modules/.package-lock.json ] \
      || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then
@@ -141,7 +141,7 @@ wait_port() { # PORT PID WHAT LOG
 
 if want parse || want latency || want memory; then
   rm -rf "$OUT/server-data"
-  NO_COLOR=1 RUST_LOG=warn target/release/bwclient-server --listen 127.0.0.1:18080 --data "$OUT/server-data" \
+  NO_COLOR=1 RUST_LOG=warn target/server/bwclient-server --listen 127.0.0.1:18080 --data "$OUT/server-data" \
     --www "$OUT/www" --pkg "$ROOT/pkg" --demo >"$OUT/logs/bwclient-server.log" 2>&1 &
   server_pid=$!
   if wait_port 18080 "$server_pid" bwclient-server "$OUT/logs/bwclient-server.log" \

@@ -4,5 +4,5 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 bash scripts/build.sh
-cargo build -q --release -p bwclient-server
-exec target/release/bwclient-server --demo "$@"
+cargo build -q --profile server -p bwclient-server
+exec target/server/bwclient-server --demo "$@"

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -171,6 +172,14 @@ pub async fn serve(config: Config) -> Result<RunningServer, ServeError> {
     let app = router(state, sip.clone(), &config);
 
     let (shutdown, shutdown_rx) = oneshot::channel::<()>();
+    // TCP_NODELAY: SIP messages are small writes, often several to one peer in a row (100,
+    // 180, a 200 for an INFO, then the 200 for the INVITE). With Nagle's algorithm each waits
+    // for the peer's delayed ACK of the one before: 25 ms added to call setup, measured.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(err) = tcp.set_nodelay(true) {
+            tracing::warn!(error = %err, "could not set TCP_NODELAY");
+        }
+    });
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
             .with_graceful_shutdown(async {

@@ -123,28 +123,20 @@ impl Store {
         domain_name: &str,
         name: &str,
     ) -> Result<Option<Endpoint>, DbError> {
-        Ok(self
-            .conn()
-            .query_row(
-                &format!("{SELECT} WHERE d.name = ?1 AND e.name = ?2"),
-                params![domain_name, name],
-                from_row,
-            )
-            .optional()?)
+        self.cached_row(
+            &format!("{SELECT} WHERE d.name = ?1 AND e.name = ?2"),
+            params![domain_name, name],
+            from_row,
+        )
     }
 
     /// The endpoint the E.164 `number` is assigned to, whoever owns it.
     pub fn endpoint_by_number(&self, number: &str) -> Result<Option<Endpoint>, DbError> {
-        Ok(self
-            .conn()
-            .query_row(
-                &format!(
-                    "{SELECT} JOIN phone_numbers n ON n.endpoint_id = e.id WHERE n.number = ?1"
-                ),
-                params![number],
-                from_row,
-            )
-            .optional()?)
+        self.cached_row(
+            &format!("{SELECT} JOIN phone_numbers n ON n.endpoint_id = e.id WHERE n.number = ?1"),
+            params![number],
+            from_row,
+        )
     }
 
     /// The endpoints of the user's domain, oldest first.

@@ -99,6 +99,22 @@ impl Store {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// One row of a query on the SIP hot path, through the connection's prepared-statement
+    /// cache: every REGISTER and INVITE looks up an endpoint, and parsing the SQL again each
+    /// time was a fifth of the server's CPU under load.
+    fn cached_row<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        map: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Option<T>, DbError> {
+        let conn = self.conn();
+        let mut statement = conn.prepare_cached(sql)?;
+        Ok(rusqlite::OptionalExtension::optional(
+            statement.query_row(params, map),
+        )?)
+    }
+
     /// The schema version the database is at.
     pub fn schema_version(&self) -> Result<i64, DbError> {
         migrations::current_version(&self.conn())

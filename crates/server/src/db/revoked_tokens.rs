@@ -1,6 +1,6 @@
 //! Revoked tokens, until they expire anyway.
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
 
 use super::{DbError, Store};
 
@@ -22,15 +22,12 @@ impl Store {
 
     /// True if the token with signed identity `username` was revoked.
     pub fn is_revoked(&self, username: &str) -> Result<bool, DbError> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT 1 FROM revoked_tokens WHERE username = ?1",
-                params![username],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some())
+        let found = self.cached_row(
+            "SELECT 1 FROM revoked_tokens WHERE username = ?1",
+            params![username],
+            |_| Ok(()),
+        )?;
+        Ok(found.is_some())
     }
 
     /// Forgets revocations of tokens that have expired by `now`; returns how many.
