@@ -238,11 +238,6 @@ export class Media {
     this.applyTrackEnabled();
   }
 
-  /** Whether `mute(true)` is in effect. @returns {boolean} */
-  isMuted() {
-    return this.muted;
-  }
-
   /**
    * Creates an offer, sets it as the local description and returns its SDP under the
    * early-offer policy (module docs).
@@ -303,11 +298,6 @@ export class Media {
     return this.offer(false, true);
   }
 
-  /** Whether our side has the call on hold (as last offered). @returns {boolean} */
-  isOnHold() {
-    return this.holdOffered;
-  }
-
   /**
    * Applies the remote answer to our offer.
    * @param {string} sdp
@@ -319,28 +309,13 @@ export class Media {
   }
 
   /**
-   * Applies a remote offer (initial or re-INVITE) without answering yet, e.g. to check it
-   * before ringing; answer later with `answerPendingOffer`.
-   * @param {string} sdp
-   * @returns {Promise<void>}
-   */
-  setRemoteOffer(sdp) {
-    return this.setRemote('offer', sdp);
-  }
-
-  /**
    * Applies `remoteOffer` and returns our answer's SDP under the early-offer policy. A remote
    * hold (their `sendonly`) is answered `recvonly` by the browser.
    * @param {string} remoteOffer
    * @returns {Promise<string>}
    */
   async createAnswer(remoteOffer) {
-    await this.setRemoteOffer(remoteOffer);
-    return this.answerPendingOffer();
-  }
-
-  /** Answers the remote offer set by `setRemoteOffer`. @returns {Promise<string>} */
-  async answerPendingOffer() {
+    await this.setRemote('offer', remoteOffer);
     this.checkOpen();
     const sdp = await this.setLocal(await this.pc.createAnswer());
     this.holdAgreed = this.holdOffered;
@@ -418,16 +393,6 @@ export class Media {
     return this.pc.remoteDescription?.sdp ?? '';
   }
 
-  /** `connectionState`. @returns {RTCPeerConnectionState} */
-  connectionState() {
-    return this.pc.connectionState;
-  }
-
-  /** `iceGatheringState`. @returns {RTCIceGatheringState} */
-  iceGatheringState() {
-    return this.pc.iceGatheringState;
-  }
-
   /**
    * Queues `digits` (`0-9`, `A-D`, `#`, `*`; `,` pauses 2 s) as RFC 4733 telephone-events via
    * `RTCDTMFSender.insertDTMF`, each `durationMs` long (browser range 40..6000) with `gapMs`
@@ -503,10 +468,6 @@ export class Media {
     this.releaseWaiters(false);
   }
 
-  /** Whether `close` ran. @returns {boolean} */
-  isClosed() {
-    return this.closed;
-  }
 }
 
 // ---- Call quality ----

@@ -76,8 +76,6 @@ export class Phone {
     this._everRegistered = false;
     /** Set when the socket drops; the next registration then emits `reconnected`. */
     this._reconnectedPending = false;
-    /** Whether the core holds a registration (kept from its events). */
-    this._registered = false;
     /** `{resolve, reject}` of `login()`: the first registration (or open, `register: false`). */
     this._loginWaiter = undefined;
     this._logoutWaiter = undefined;
@@ -180,7 +178,7 @@ export class Phone {
         call.hangup();
       } catch {}
     }
-    if (this._lifecycle === 'ready' && this._registered) {
+    if (this._lifecycle === 'ready' && this._core.registered) {
       const done = new Promise((resolve) => (this._logoutWaiter = resolve));
       if (!this._unregister()) {
         this._drive();
@@ -225,7 +223,6 @@ export class Phone {
 
   /** Asks the core to unregister (RFC 3261 §10.2.2); returns its refusal, if any. */
   _unregister() {
-    this._registered = false;
     try {
       this._core.unregister(coreNow());
     } catch (e) {
@@ -240,7 +237,7 @@ export class Phone {
 
   /** True while the phone holds a registration. @returns {boolean} */
   get registered() {
-    return this._registered;
+    return this._core.registered;
   }
 
   /** The calls in progress. @returns {Call[]} */
@@ -353,7 +350,6 @@ export class Phone {
         this._failLogin(error('transport_failed', 'could not connect to the server'));
       } else if (lifecycle === 'ready' || lifecycle === 'reconnecting') {
         // The core parks the registration until the transport is back (RFC 5626 §4.4.1).
-        this._registered = false;
         core.transportDown(now);
         this._drive();
         this._scheduleReconnect(event.code);
@@ -453,7 +449,6 @@ export class Phone {
     switch (event.type) {
       case 'Registered': {
         this._lifecycle = 'ready';
-        this._registered = true;
         const first = !this._everRegistered;
         this._everRegistered = true;
         const info = { expires: event.expires, status: event.code };
@@ -470,7 +465,6 @@ export class Phone {
         break;
       }
       case 'RegistrationFailed': {
-        this._registered = false;
         const token = this._token;
         const code = registrationCode(event.code, !!token && unixNow() >= token.expires);
         log.warn('registration failed: ' + event.reason);
@@ -479,7 +473,6 @@ export class Phone {
         break;
       }
       case 'Unregistered': {
-        this._registered = false;
         this._emit('unregistered', { status: event.code });
         const resolve = this._logoutWaiter;
         this._logoutWaiter = undefined;

@@ -15,6 +15,7 @@
 
 use bwclient_sip::auth::Login;
 use bwclient_sip::events::{Direction, EndReason, Event};
+use bwclient_sip::registration::RegistrationState;
 use bwclient_sip::time::Time;
 use bwclient_sip::token::Token;
 use bwclient_sip::ua::WsTransport;
@@ -253,7 +254,8 @@ pub struct Core {
 #[wasm_bindgen]
 impl Core {
     /// `config`: `{aor, token? | username? + password?, displayName?, userAgent?,
-    /// registerExpires?, seed, secure, trace, trickleIce, inviteHeaders?}`.
+    /// registerExpires?, seed, secure, trace, trickleIce}`. Extra INVITE headers go with each
+    /// [`Core::invite`].
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<Core, JsValue> {
         let text = |key| get(&config, key).as_string();
@@ -278,7 +280,6 @@ impl Core {
         };
         c.trace = get(&config, "trace").is_truthy();
         c.trickle_ice = get(&config, "trickleIce").is_truthy();
-        c.invite_headers = header_lines(&get(&config, "inviteHeaders"))?;
         Ok(Core { ua: Ua::new(c) })
     }
 
@@ -302,6 +303,12 @@ impl Core {
     /// The deadline of the last `{timeout}` output has passed.
     pub fn timeout(&mut self, now: f64) {
         self.ua.handle_input(at(now), Input::Timeout);
+    }
+
+    /// Whether the registrar holds our binding now (false while a REGISTER is in flight).
+    #[wasm_bindgen(getter)]
+    pub fn registered(&self) -> bool {
+        self.ua.registration_state() == RegistrationState::Registered
     }
 
     /// The next output: `{transmit}`, `{event}`, `{timeout}` (wake at) or `{idle: true}`.
