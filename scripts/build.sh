@@ -1,91 +1,82 @@
 #!/usr/bin/env bash
-# Builds the browser package: pkg/ (--target web) and pkg-bundler/ (--target bundler), each
-# optimised with npm binaryen's `wasm-opt -Oz`, and its JS glue minified with npm esbuild (the
-# peers' sizes in shared/notes/toolchain.md are minified bundles too; the .d.ts stays as written).
+# Builds the browser package: pkg/ (--target web) and pkg-bundler/ (--target bundler).
+#
+# 1. The crate as a cdylib alone (`cargo rustc --crate-type cdylib`; Cargo.toml also lists
+#    rlib, for the browser tests, which costs the download ~8 KB gzip when built together),
+#    release profile (opt-level z, LTO), std rebuilt for size when rust-src is there.
+# 2. wasm-bindgen (the CLI pinned in scripts/setup.sh) writes the JS glue and the .d.ts.
+# 3. npm binaryen's `wasm-opt -Oz` shrinks the wasm; npm esbuild minifies the glue (the peers'
+#    sizes in bench/ are minified bundles too). The .d.ts stays as generated.
+# 4. package.json for each, from Cargo.toml's name, version, description and license.
+#
+# BWCLIENT_PKG_PREFIX (e.g. target/try-) builds elsewhere than pkg/ and pkg-bundler/.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
+say() { printf '[build] %s\n' "$*"; }
+t0=$(date +%s)
 
-# Minifies one ES module in place. Exported names (BWClient, Phone, Call, initSync, default, the
-# bundler glue's __wbg_* imports) are kept; only local names and whitespace shrink.
-minify_js() {
-  esbuild "$1" --minify --format=esm --target=es2020 --log-level=warning --outfile="$1.min"
-  mv "$1.min" "$1"
-}
+WASM=target/wasm32-unknown-unknown/release/bwclient.wasm
+CARGO_ARGS=(rustc -p bwclient --lib --release --target wasm32-unknown-unknown --crate-type cdylib)
 
 # std rebuilt for size: panics abort on the spot (no message formatting, no file/line table),
 # Debug output compiled out, std's size-first algorithms. These are unstable rustc/cargo flags,
-# enabled on the stable toolchain with RUSTC_BOOTSTRAP; they apply to this release build only
-# (tests, clippy and the server use the ordinary std). Measured: 141.1 -> 128.6 KB gzip.
-# Without the rust-src component, or if a future rustc renames a flag, it falls back to the
-# prebuilt std and says so.
+# enabled on the stable toolchain with RUSTC_BOOTSTRAP; they shape this release build only
+# (tests, clippy and the server use the ordinary std). Without the rust-src component, or if a
+# future rustc renames a flag, the build falls back to the prebuilt std and says so.
 size_build() {
   RUSTC_BOOTSTRAP=1 \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" \
-    wasm-pack build "$@" -- -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
+    cargo "${CARGO_ARGS[@]}" -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
 }
-SIZE_STD=1
-[ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ] || SIZE_STD=0
+say "compiling the crate for wasm32 (release, size-optimised std)"
+if ! { [ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ] && size_build 2>"$ROOT/target/size-build.log"; }; then
+  say "the size-optimised std build failed (target/size-build.log); building with the prebuilt std"
+  cargo "${CARGO_ARGS[@]}"
+fi
 
-# The package's JS: js/ (the BWClient/Phone/Call API, transport, media, devices, tones) bundled
-# with the wasm-bindgen glue of `Core` into one minified ES module, bwclient.js. The glue is
-# staged as core-glue.js, the name js/ imports it by.
-bundle_js() { # OUT TARGET
-  local out=$1 target=$2 stage="$ROOT/target/js-stage/$2"
-  rm -rf "$stage" && mkdir -p "$stage"
-  cp js/*.js "$stage/"
-  if [ "$target" = web ]; then
-    mv "$out/bwclient.js" "$stage/core-glue.js"
-    # The web target also hands out wasm-bindgen's loader: `await init()` before BWClient.login.
-    printf "export * from './index.js';\nexport { default, initSync } from './core-glue.js';\n" >"$stage/entry.js"
-    external=()
-  else
-    # Bundlers instantiate bwclient_bg.wasm themselves; it imports from ./bwclient_bg.js, so
-    # both stay files of their own.
-    mv "$out/bwclient.js" "$stage/core-glue.js"
-    printf "export * from './index.js';\n" >"$stage/entry.js"
-    external=('--external:*bwclient_bg.js' '--external:*bwclient_bg.wasm')
-  fi
-  # Private members of js/ (`_name`) are renamed too; wasm-bindgen's own names start with `__`.
-  esbuild "$stage/entry.js" --bundle --minify --mangle-props='^_[a-z]' --format=esm \
-    --target=es2020 --log-level=warning \
-    "${external[@]}" --outfile="$out/bwclient.js"
-  # The typed API, written by hand (js/bwclient.d.ts), plus the loader's types on the web target.
-  cp js/bwclient.d.ts "$out/bwclient.d.ts"
-  if [ "$target" = web ]; then
-    cat >>"$out/bwclient.d.ts" <<'TS'
-
-export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
-export type SyncInitInput = BufferSource | WebAssembly.Module;
-export interface InitOutput { readonly memory: WebAssembly.Memory; }
-/** Instantiates the module synchronously from bytes or a compiled `WebAssembly.Module`. */
-export function initSync(module: { module: SyncInitInput } | SyncInitInput): InitOutput;
-/** Fetches and instantiates `bwclient_bg.wasm` (next to this file unless a path is given). */
-export default function __wbg_init(module_or_path?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>): Promise<InitOutput>;
-TS
-  fi
-  rm -f "$out/bwclient_bg.wasm.d.ts"
-}
+version=$(cargo metadata --no-deps --format-version 1 | node -e '
+  const m = JSON.parse(require("fs").readFileSync(0)); const p = m.packages.find((p) => p.name === "bwclient");
+  console.log(JSON.stringify({ version: p.version, description: p.description, license: p.license, repository: p.repository }))')
 
 for target in web bundler; do
-  # BWCLIENT_PKG_PREFIX (e.g. target/try-) builds elsewhere than pkg/ and pkg-bundler/.
   out="${BWCLIENT_PKG_PREFIX:-}pkg"; [ "$target" = bundler ] && out="$out-bundler"
-  args=(--mode no-install --release --target "$target" --out-dir "$out" --out-name bwclient .)
-  if [ "$SIZE_STD" = 1 ] && ! size_build "${args[@]}" >/dev/null 2>"$ROOT/target/size-build.log"; then
-    echo "[build] size-optimised std build failed (target/size-build.log); using the prebuilt std" >&2
-    SIZE_STD=0
-  fi
-  [ "$SIZE_STD" = 1 ] || wasm-pack build "${args[@]}" >/dev/null
-  wasm="$out/bwclient_bg.wasm"
+  rm -rf "$out" && mkdir -p "$out"
+  say "wasm-bindgen --target $target → $out/"
+  wasm-bindgen "$WASM" --out-dir "$out" --out-name bwclient --target "$target"
   wasm-opt -Oz --converge --strip-debug --strip-producers \
     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
-    "$wasm" -o "$wasm.opt"
-  mv "$wasm.opt" "$wasm"
-  [ -f "$out/bwclient_bg.js" ] && minify_js "$out/bwclient_bg.js"
-  bundle_js "$out" "$target"
+    "$out/bwclient_bg.wasm" -o "$out/bwclient_bg.wasm.opt"
+  mv "$out/bwclient_bg.wasm.opt" "$out/bwclient_bg.wasm"
+  rm -f "$out/bwclient_bg.wasm.d.ts"
+  for js in "$out"/bwclient.js "$out"/bwclient_bg.js; do
+    [ -f "$js" ] || continue
+    # Exported names (BWClient, Phone, Call, default, initSync, the __wbg_* imports) are kept;
+    # only local names and white space shrink.
+    esbuild "$js" --minify --format=esm --target=es2020 --log-level=warning --outfile="$js.min"
+    mv "$js.min" "$js"
+  done
+  files='["bwclient_bg.wasm", "bwclient.js", "bwclient.d.ts"]'
+  entry='"main": "bwclient.js"'
+  side='[]'
+  if [ "$target" = bundler ]; then
+    files='["bwclient_bg.wasm", "bwclient.js", "bwclient_bg.js", "bwclient.d.ts"]'
+    entry='"module": "bwclient.js"'
+    side='["./bwclient.js"]'
+  fi
+  node -e '
+    const [meta, files, entry, side] = process.argv.slice(1);
+    const m = JSON.parse(meta);
+    const pkg = { name: "bwclient", type: "module", description: m.description, version: m.version,
+      license: m.license, repository: { type: "git", url: m.repository }, files: JSON.parse(files),
+      ...JSON.parse("{" + entry + "}"), types: "bwclient.d.ts", sideEffects: JSON.parse(side) };
+    process.stdout.write(JSON.stringify(pkg, null, 2) + "\n");' "$version" "$files" "$entry" "$side" >"$out/package.json"
+  [ -f README.md ] && cp README.md LICENSE "$out/"
 done
-raw=$(stat -c %s ${BWCLIENT_PKG_PREFIX:-}pkg/bwclient_bg.wasm)
-js=$(stat -c %s ${BWCLIENT_PKG_PREFIX:-}pkg/bwclient.js)
-gz=$(cat ${BWCLIENT_PKG_PREFIX:-}pkg/bwclient_bg.wasm ${BWCLIENT_PKG_PREFIX:-}pkg/bwclient.js | gzip -9 | wc -c)
-br=$(node -e 'const fs=require("fs"),z=require("zlib");const b=Buffer.concat(process.argv.slice(1).map(f=>fs.readFileSync(f)));console.log(z.brotliCompressSync(b,{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length)' ${BWCLIENT_PKG_PREFIX:-}pkg/bwclient_bg.wasm ${BWCLIENT_PKG_PREFIX:-}pkg/bwclient.js)
-echo "[build] ${BWCLIENT_PKG_PREFIX:-}pkg/: wasm ${raw} bytes, JS glue ${js} bytes; wasm+js glue ${gz} bytes gzip -9, ${br} bytes brotli -q 11"
+
+p="${BWCLIENT_PKG_PREFIX:-}pkg"
+raw=$(stat -c %s "$p/bwclient_bg.wasm")
+js=$(stat -c %s "$p/bwclient.js")
+gz_wasm=$(gzip -9 <"$p/bwclient_bg.wasm" | wc -c)
+gz_js=$(gzip -9 <"$p/bwclient.js" | wc -c)
+say "$p/: wasm $raw bytes ($gz_wasm gzip -9), JS glue $js bytes ($gz_js gzip -9); $((gz_wasm + gz_js)) bytes gzip in all; $(( $(date +%s) - t0 )) s"

@@ -27,26 +27,14 @@ if [ "$rc" != 0 ]; then
 fi
 passed=$(grep -oE '^test result: ok\. [0-9]+ passed' target/test-output.log | awk '{s+=$4} END {print s+0}')
 
-step "JavaScript unit tests (node --test js/test/: the pure parts of the browser layer)"
-for f in js/*.js; do node --check "$f"; done
-set +e
-node --test --test-reporter=spec js/test/ >target/js-test-output.log 2>&1
-rc=$?
-set -e
-grep -E '^ℹ (tests|pass|fail) |^✖' target/js-test-output.log || true
-if [ "$rc" != 0 ]; then
-  tail -100 target/js-test-output.log; echo "JavaScript unit tests failed (exit $rc)"; exit "$rc"
-fi
-passed=$(( passed + $(grep -E '^ℹ pass ' target/js-test-output.log | awk '{s+=$3} END {print s+0}') ))
+step "core crate builds for wasm32-unknown-unknown"
+cargo build -q -p bwclient-sip --target wasm32-unknown-unknown
 
-step "core crates build for wasm32-unknown-unknown"
-cargo build -q -p bwclient-sip -p bwclient-sdp --target wasm32-unknown-unknown
-
-step "browser tests: the wasm Core in headless Chromium (loopback-only netns)"
+step "browser tests: wasm-pack test --headless --chrome (tests/web_*.rs, real server and media, loopback-only netns)"
 cargo build -q -p bwclient-server
 # Compile first: the namespace has no network.
 cargo fetch -q
-cargo test -q --target wasm32-unknown-unknown -p bwclient --no-run 2>/dev/null || true
+bash scripts/browser-tests.sh --build >target/browser-build.log 2>&1 || { tail -50 target/browser-build.log; exit 1; }
 run="$ROOT/target/browser-tests"
 rm -rf "$run"; mkdir -p "$run"
 set +e

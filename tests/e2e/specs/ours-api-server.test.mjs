@@ -667,7 +667,7 @@ describeOurs('the public JS API against bwclient-server (ported from tests/web_*
 
   // ------------------------------------------------------------------ web_media through the API
 
-  test('ICE servers: an unreachable STUN server still lets the offer out with host candidates; invalid iceServers fail the call', async () => {
+  test('ICE servers: an unreachable STUN server still lets the offer out with host candidates; invalid iceServers are refused or fail the call', async () => {
     const stun = { iceServers: [{ urls: 'stun:127.0.0.1:9' }], iceGatheringTimeoutMs: 300, logLevel: 'debug' };
     const c = await connectedCall({ alice: stun, bob: { logLevel: 'debug' } });
     const invite = sent(await logs('alice'), 'INVITE ')[0];
@@ -676,7 +676,12 @@ describeOurs('the public JS API against bwclient-server (ported from tests/web_*
     assert.doesNotMatch(invite, / typ srflx/, invite);
     await hangup(c.a, c.b);
 
-    await login('alice2', { iceServers: 'stun:x' }, token('alice'));
+    // iceServers that are no array of RTCIceServer are refused at login, naming the option;
+    // servers the browser itself refuses (a bad URL scheme) fail the call.
+    const refused = await loginFails(token('alice'), { iceServers: 'stun:x' });
+    assert.equal(refused.code, 'bad_options');
+    assert.match(refused.message, /iceServers/);
+    await login('alice2', { iceServers: [{ urls: 'bogus:127.0.0.1' }] }, token('alice'));
     const since = await mark();
     await dial('alice2', 'bad', 'bob');
     const ended = await waitEvent('bad', 'ended', { since });

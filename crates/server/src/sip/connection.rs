@@ -34,7 +34,9 @@ pub async fn run(service: Arc<SipService>, mut socket: WebSocket, slot: ConnSlot
                     Message::Binary(bytes) => on_data(&service, conn, &mut bucket, &bytes),
                     // Pongs to our Pings only refresh `last_heard`; axum answers Pings itself.
                     Message::Ping(_) | Message::Pong(_) => None,
-                    Message::Close(_) => break,
+                    // Keep reading: the WebSocket layer answers the Close frame (RFC 6455
+                    // §5.5.1) and the next `recv` ends the loop.
+                    Message::Close(_) => None,
                 };
                 if let Some(text) = reply {
                     if socket.send(Message::text(text)).await.is_err() {

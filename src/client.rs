@@ -1,0 +1,175 @@
+//! `BWClient`: the entry points (`login`, the legacy `createPhone`, device lists, `version`).
+
+use bwclient_sip::auth::Login;
+use bwclient_sip::token::Token;
+use bwclient_sip::ua::WsTransport;
+use bwclient_sip::{Ua, UaConfig, Uri};
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use crate::devices;
+use crate::errors::{error, Code};
+use crate::log::Level;
+use crate::options::{LegacyConfig, PhoneOptions, Trickle};
+use crate::payloads::to_js;
+use crate::phone::Phone;
+use crate::phone_inner::{unix_now, PhoneInner};
+
+/// The entry points. `BWClient.login(token, options)` resolves with a registered `Phone`.
+#[wasm_bindgen]
+pub struct BWClient;
+
+/// A 64-bit seed from `crypto.getRandomValues` (tags, branches, Call-IDs and cnonces derive
+/// from it), or from `Math.random` where Web Crypto is missing.
+fn random_seed() -> u64 {
+    let mut bytes = [0u8; 8];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if filled {
+        u64::from_le_bytes(bytes)
+    } else {
+        (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64
+    }
+}
+
+/// A parsed login token, or `bad_token`.
+fn parse_token(raw: &str) -> Result<Token, JsValue> {
+    Token::parse(raw).map_err(|e| error(Code::BadToken, &e.to_string()))
+}
+
+/// The phone for `aor`, logging in with `login` at `url`.
+fn new_phone(
+    aor: Uri,
+    login: Login,
+    url: String,
+    token: Option<Token>,
+    mut options: PhoneOptions,
+) -> std::rc::Rc<PhoneInner> {
+    let mut config = UaConfig::new(aor);
+    config.login = login;
+    config.display_name = options.display_name.clone();
+    config.user_agent = Some(["BWClient/", env!("CARGO_PKG_VERSION")].concat());
+    config.register_expires = options.register_expires;
+    config.seed = random_seed();
+    config.transport = if url.starts_with("wss:") {
+        WsTransport::Wss
+    } else {
+        WsTransport::Ws
+    };
+    config.trace = options.log_level == Level::Debug;
+    config.trickle_ice = options.trickle != Trickle::Off;
+    config.invite_headers = std::mem::take(&mut options.extra_headers);
+    PhoneInner::new(Ua::new(config), options, url, token)
+}
+
+/// Logs in and waits for the registration (`BWClient.login`; the browser tests call it too).
+pub async fn login_phone(token: String, options: JsValue) -> Result<Phone, JsValue> {
+    let token = parse_token(&token)?;
+    if token.is_expired(unix_now()) {
+        return Err(error(Code::TokenExpired, "the token has expired"));
+    }
+    let options = PhoneOptions::read(&options)?;
+    let aor = match options.uri.as_deref() {
+        Some(uri) => Uri::parse(uri).map_err(|e| {
+            crate::options::bad("uri", &["is not a SIP URI: ", &e.to_string()].concat())
+        })?,
+        None => Uri::sip(Some(&token.user), &token.host),
+    };
+    let url = options
+        .server
+        .clone()
+        .unwrap_or_else(|| token.ws_url.clone());
+    let login = Login::Token(token.clone());
+    let phone = new_phone(aor, login, url, Some(token), options);
+    phone.start().await?;
+    Ok(Phone::wrap(phone))
+}
+
+/// `wss://<page host>/sip` (`ws://` on an http page): where a legacy page's server is.
+fn same_origin_ws_url() -> String {
+    let location = web_sys::window().map(|w| w.location());
+    let host = location
+        .as_ref()
+        .and_then(|l| l.host().ok())
+        .unwrap_or_default();
+    let secure = location
+        .and_then(|l| l.protocol().ok())
+        .is_some_and(|p| p == "https:");
+    [if secure { "wss://" } else { "ws://" }, &host, "/sip"].concat()
+}
+
+#[wasm_bindgen]
+impl BWClient {
+    /// Logs in with a token from the app server; resolves once registered. Rejects with an
+    /// `Error` whose `code` is `bad_token`, `token_expired`, `auth_failed`,
+    /// `transport_failed`, `timeout` or `bad_options`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Phone>")]
+    pub fn login(
+        token: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions")] options: JsValue,
+    ) -> Promise {
+        future_to_promise(async move { login_phone(token, options).await.map(JsValue::from) })
+    }
+
+    /// The legacy entry point: `{username, domain, authToken | password, logLevel,
+    /// extraHeaders, server?}`. Throws on an invalid config, as the old library did. Nothing
+    /// connects until `phone.register()`. A token login also sends the token in
+    /// `X-Callsign-Token`.
+    #[wasm_bindgen(js_name = createPhone)]
+    pub fn create_phone(
+        #[wasm_bindgen(unchecked_param_type = "LegacyPhoneConfig")] config: JsValue,
+    ) -> Result<Phone, JsValue> {
+        let config = LegacyConfig::read(&config)?;
+        let (login, token, default_url) = match (config.auth_token, config.password) {
+            (Some(raw), _) => {
+                let token = parse_token(&raw)?;
+                let url = token.ws_url.clone();
+                (Login::Token(token.clone()), Some(token), url)
+            }
+            (None, password) => {
+                let login = Login::Password {
+                    username: config.username.clone(),
+                    password: password.unwrap_or_default(),
+                };
+                (login, None, same_origin_ws_url())
+            }
+        };
+        let url = config.options.server.clone().unwrap_or(default_url);
+        let aor = Uri::sip(Some(&config.username), &config.domain);
+        Ok(Phone::wrap(new_phone(
+            aor,
+            login,
+            url,
+            token,
+            config.options,
+        )))
+    }
+
+    /// `[{id, name}]` of the microphones (asks for permission first when labels are hidden).
+    #[wasm_bindgen(js_name = getMicrophones, unchecked_return_type = "Promise<AudioDevice[]>")]
+    pub fn get_microphones() -> Promise {
+        future_to_promise(async { Ok(to_js(&devices::microphones().await?)) })
+    }
+
+    /// `[{id, name}]` of the audio outputs (empty where the browser does not list them).
+    #[wasm_bindgen(js_name = getSpeakers, unchecked_return_type = "Promise<AudioDevice[]>")]
+    pub fn get_speakers() -> Promise {
+        future_to_promise(async { Ok(to_js(&devices::speakers().await?)) })
+    }
+
+    /// Asks for microphone permission early (audio only), like the legacy library.
+    #[wasm_bindgen(js_name = getUserMedia, unchecked_return_type = "Promise<boolean>")]
+    pub fn get_user_media() -> Promise {
+        future_to_promise(async {
+            devices::stop_stream(&devices::open_microphone(None).await?);
+            Ok(JsValue::TRUE)
+        })
+    }
+
+    /// The package version.
+    pub fn version() -> String {
+        env!("CARGO_PKG_VERSION").to_owned()
+    }
+}

@@ -1,0 +1,323 @@
+//! What pages pass in: `BWClient.login` options, the legacy `createPhone` config and
+//! `phone.call` options, read with js-sys `Reflect` into typed structs (no serde
+//! `Deserialize`: it would bring float parsing into the download). Every field is checked: an
+//! unknown name or a value of the wrong type is a `bad_options` error naming the field, and
+//! `undefined`/`null` count as absent.
+
+use crate::errors::{error, Code};
+use crate::log::Level;
+use crate::reconnect::ReconnectPolicy;
+use bwclient_sip::HeaderName;
+use js_sys::{Array, Object};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// How `sendDtmf` sends digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DtmfTransport {
+    /// In the media as RFC 4733 telephone-events through `RTCDTMFSender` (the legacy
+    /// library's way, and what carriers expect).
+    Rfc4733,
+    /// SIP INFO with `application/dtmf-relay`, for servers that want signalling DTMF.
+    Info,
+}
+
+/// Trickle ICE over SIP (RFC 8840), the `trickleIce` option.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trickle {
+    /// No `trickle-ice` on the wire: every candidate goes in the offer or answer.
+    Off,
+    /// Half trickle (RFC 8840 §5; the default): the offer waits for its first candidates, as
+    /// without trickle, so any peer can take it; later ones go in INFO to peers that listed
+    /// the `trickle-ice` package.
+    Half,
+    /// Full trickle: the INVITE goes out before any candidate; they all follow in INFO. Only
+    /// for deployments whose every callee trickles (RFC 8840 §5.1).
+    Full,
+}
+
+/// Everything a phone is configured with.
+#[derive(Debug, Clone)]
+pub struct PhoneOptions {
+    /// WebSocket URL; default: the one in the token.
+    pub server: Option<String>,
+    /// Our SIP URI; default: the token's identity.
+    pub uri: Option<String>,
+    pub display_name: Option<String>,
+    /// `RTCIceServer[]` as given (checked to be an array of objects), or `undefined`.
+    pub ice_servers: JsValue,
+    /// The longest wait for ICE candidates before an offer or answer goes out.
+    pub ice_gathering_timeout_ms: u32,
+    pub log_level: Level,
+    /// Headers on every INVITE (`"X-Name: value"` lines, the legacy form).
+    pub extra_headers: Vec<(HeaderName, String)>,
+    /// Register for incoming calls (default true).
+    pub register: bool,
+    pub microphone_id: Option<String>,
+    pub speaker_id: Option<String>,
+    pub ringback: bool,
+    pub ringtone: bool,
+    pub reconnect: ReconnectPolicy,
+    /// How long `login` waits for the registration.
+    pub login_timeout_ms: u32,
+    pub dtmf: DtmfTransport,
+    /// `tokenWillExpire` fires this many seconds before the token expires.
+    pub token_refresh_lead_s: u32,
+    /// The REGISTER expiry asked for, in seconds.
+    pub register_expires: u32,
+    pub trickle: Trickle,
+}
+
+impl Default for PhoneOptions {
+    fn default() -> Self {
+        PhoneOptions {
+            server: None,
+            uri: None,
+            display_name: None,
+            ice_servers: JsValue::UNDEFINED,
+            ice_gathering_timeout_ms: 1000,
+            log_level: Level::Warn,
+            extra_headers: Vec::new(),
+            register: true,
+            microphone_id: None,
+            speaker_id: None,
+            ringback: true,
+            ringtone: true,
+            reconnect: ReconnectPolicy::default(),
+            login_timeout_ms: 15_000,
+            dtmf: DtmfTransport::Rfc4733,
+            token_refresh_lead_s: 60,
+            register_expires: 600,
+            trickle: Trickle::Half,
+        }
+    }
+}
+
+/// The legacy `createPhone` config: `{username, domain, password | authToken, logLevel,
+/// extraHeaders, server?}` (`callsignToken` is the old name of `authToken`).
+pub struct LegacyConfig {
+    pub username: String,
+    pub domain: String,
+    pub password: Option<String>,
+    pub auth_token: Option<String>,
+    pub options: PhoneOptions,
+}
+
+/// `phone.call(target, options)`: extra INVITE headers, and `identity`, a phone number sent as
+/// `P-Preferred-Identity` (RFC 3325 §9.2).
+#[derive(Default)]
+pub struct CallOptions {
+    pub extra_headers: Vec<(HeaderName, String)>,
+    pub identity: Option<String>,
+}
+
+/// A `bad_options` error: `option <field> <problem>`.
+pub fn bad(field: &str, problem: &str) -> JsValue {
+    error(Code::BadOptions, &["option ", field, " ", problem].concat())
+}
+
+/// The own fields of `object` that are set (neither `undefined` nor `null`); `what` names
+/// the object in the error when it is not one.
+fn fields(object: &JsValue, what: &str) -> Result<Vec<(String, JsValue)>, JsValue> {
+    if object.is_undefined() || object.is_null() {
+        return Ok(Vec::new());
+    }
+    if !object.is_object() || Array::is_array(object) {
+        return Err(bad(what, "must be an object"));
+    }
+    let entries = Object::entries(object.unchecked_ref());
+    Ok(entries
+        .iter()
+        .map(|entry| {
+            let entry: Array = entry.unchecked_into();
+            (entry.get(0).as_string().unwrap_or_default(), entry.get(1))
+        })
+        .filter(|(_, value)| !value.is_undefined() && !value.is_null())
+        .collect())
+}
+
+fn text(field: &str, value: &JsValue) -> Result<String, JsValue> {
+    value
+        .as_string()
+        .ok_or_else(|| bad(field, "must be a string"))
+}
+
+fn flag(field: &str, value: &JsValue) -> Result<bool, JsValue> {
+    value
+        .as_bool()
+        .ok_or_else(|| bad(field, "must be true or false"))
+}
+
+/// A non-negative number, fractions dropped, capped at `u32::MAX`.
+fn whole(field: &str, value: &JsValue) -> Result<u32, JsValue> {
+    match value.as_f64() {
+        Some(n) if n >= 0.0 => Ok(n.min(u32::MAX as f64) as u32),
+        _ => Err(bad(field, "must be a number of zero or more")),
+    }
+}
+
+fn level(field: &str, value: &JsValue) -> Result<Level, JsValue> {
+    let name = text(field, value)?;
+    Level::parse(&name).ok_or_else(|| bad(field, "must be debug, log, warn, error or silent"))
+}
+
+/// One `"Name: value"` header line (the legacy `extraHeaders` form): the name a `token`
+/// (RFC 3261 §25.1), the value on one line.
+pub fn header_line(line: &str) -> Option<(HeaderName, String)> {
+    let (name, value) = line.split_once(':')?;
+    let value = value.trim();
+    let name = HeaderName::parse(name.trim())?;
+    (!value.contains(['\r', '\n'])).then(|| (name, value.to_owned()))
+}
+
+fn header_lines(field: &str, value: &JsValue) -> Result<Vec<(HeaderName, String)>, JsValue> {
+    let problem = "must be an array of \"Name: value\" strings";
+    if !Array::is_array(value) {
+        return Err(bad(field, problem));
+    }
+    Array::from(value)
+        .iter()
+        .map(|line| line.as_string().and_then(|l| header_line(&l)))
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| bad(field, problem))
+}
+
+impl PhoneOptions {
+    /// Reads `BWClient.login` options (an object, or `undefined` for the defaults).
+    pub fn read(options: &JsValue) -> Result<PhoneOptions, JsValue> {
+        let mut o = PhoneOptions::default();
+        for (key, value) in fields(options, "options")? {
+            let (k, v) = (key.as_str(), &value);
+            match k {
+                "server" => o.server = Some(text(k, v)?),
+                "uri" => o.uri = Some(text(k, v)?),
+                "displayName" => o.display_name = Some(text(k, v)?),
+                "iceServers" => {
+                    let servers = Array::is_array(v).then(|| Array::from(v));
+                    if !servers.is_some_and(|s| s.iter().all(|server| server.is_object())) {
+                        return Err(bad(k, "must be an array of RTCIceServer objects"));
+                    }
+                    o.ice_servers = value;
+                }
+                "iceGatheringTimeoutMs" => {
+                    o.ice_gathering_timeout_ms = whole(k, v)?.clamp(50, 30_000)
+                }
+                "logLevel" => o.log_level = level(k, v)?,
+                "extraHeaders" => o.extra_headers = header_lines(k, v)?,
+                "register" => o.register = flag(k, v)?,
+                "microphoneId" => o.microphone_id = Some(text(k, v)?),
+                "speakerId" => o.speaker_id = Some(text(k, v)?),
+                "ringback" => o.ringback = flag(k, v)?,
+                "ringtone" => o.ringtone = flag(k, v)?,
+                "reconnect" => {
+                    for (key, value) in fields(v, k)? {
+                        match key.as_str() {
+                            "initialMs" => o.reconnect.initial_ms = whole(&key, &value)?.max(1),
+                            "maxMs" => o.reconnect.max_ms = whole(&key, &value)?,
+                            _ => return Err(bad(&["reconnect.", &key].concat(), "is unknown")),
+                        }
+                    }
+                    o.reconnect.max_ms = o.reconnect.max_ms.max(o.reconnect.initial_ms);
+                }
+                "loginTimeoutMs" => o.login_timeout_ms = whole(k, v)?.max(100),
+                "dtmf" => {
+                    o.dtmf = match text(k, v)?.as_str() {
+                        "rfc4733" => DtmfTransport::Rfc4733,
+                        "info" => DtmfTransport::Info,
+                        _ => return Err(bad(k, "must be rfc4733 or info")),
+                    }
+                }
+                "tokenRefreshLeadSeconds" => o.token_refresh_lead_s = whole(k, v)?,
+                "registerExpires" => o.register_expires = whole(k, v)?.max(30),
+                "trickleIce" => {
+                    o.trickle = match (v.as_bool(), v.as_string().as_deref()) {
+                        (Some(true), _) | (_, Some("half")) => Trickle::Half,
+                        (Some(false), _) => Trickle::Off,
+                        (_, Some("full")) => Trickle::Full,
+                        _ => return Err(bad(k, "must be true, false, \"half\" or \"full\"")),
+                    }
+                }
+                _ => return Err(bad(k, "is unknown")),
+            }
+        }
+        Ok(o)
+    }
+}
+
+impl LegacyConfig {
+    /// Reads the legacy config; like the old library, an invalid one is refused at once.
+    /// `incomingRingUrl` (the old library's custom ring sound) is accepted and not used: the
+    /// ringtone is made with WebAudio.
+    pub fn read(config: &JsValue) -> Result<LegacyConfig, JsValue> {
+        let mut options = PhoneOptions {
+            log_level: Level::Log,
+            ..PhoneOptions::default()
+        };
+        let (mut username, mut domain, mut password, mut auth_token) = (None, None, None, None);
+        for (key, value) in fields(config, "config")? {
+            let (k, v) = (key.as_str(), &value);
+            match k {
+                "username" => username = Some(text(k, v)?),
+                "domain" => domain = Some(text(k, v)?),
+                "password" => password = Some(text(k, v)?),
+                "authToken" | "callsignToken" => auth_token = Some(text(k, v)?),
+                "logLevel" => options.log_level = level(k, v)?,
+                "extraHeaders" => options.extra_headers = header_lines(k, v)?,
+                "server" => options.server = Some(text(k, v)?),
+                "incomingRingUrl" => drop(text(k, v)?),
+                _ => return Err(bad(k, "is unknown")),
+            }
+        }
+        let given = |v: Option<String>| v.filter(|s| !s.is_empty());
+        let (Some(username), Some(domain)) = (given(username), given(domain)) else {
+            return Err(error(Code::BadOptions, "username and domain are required"));
+        };
+        let (password, auth_token) = (given(password), given(auth_token));
+        match (&password, &auth_token) {
+            (Some(_), Some(_)) => Err(error(
+                Code::BadOptions,
+                "give either password or authToken, not both",
+            )),
+            (None, None) => Err(error(Code::BadOptions, "password or authToken is required")),
+            _ => Ok(LegacyConfig {
+                username,
+                domain,
+                password,
+                auth_token,
+                options,
+            }),
+        }
+    }
+}
+
+impl CallOptions {
+    /// Reads `phone.call` options (an object, or `undefined`).
+    pub fn read(options: &JsValue) -> Result<CallOptions, JsValue> {
+        let mut o = CallOptions::default();
+        for (key, value) in fields(options, "options")? {
+            let (k, v) = (key.as_str(), &value);
+            match k {
+                "extraHeaders" => o.extra_headers = header_lines(k, v)?,
+                "identity" => o.identity = Some(text(k, v)?),
+                _ => return Err(bad(k, "is unknown")),
+            }
+        }
+        Ok(o)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_lines_are_name_colon_value() {
+        let (name, value) = header_line("X-Foo: bar").unwrap();
+        assert_eq!((name.as_str(), value.as_str()), ("X-Foo", "bar"));
+        let (_, value) = header_line("x-tracking-id:  42 ").unwrap();
+        assert_eq!(value, "42");
+        assert!(header_line("no colon").is_none());
+        assert!(header_line("Bad Name: x").is_none());
+        assert!(header_line(": x").is_none());
+        assert!(header_line("X-Split: a\r\nInjected: b").is_none());
+    }
+}

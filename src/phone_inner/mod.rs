@@ -1,0 +1,461 @@
+//! The phone's run loop: it owns the sans-IO core (`Ua`), the WebSocket, the core's one timer,
+//! and routes every core event to the right JS object.
+//!
+//! Every entry (a socket event, a timer, a JS command) ends in [`PhoneInner::drive`], which
+//! drains `poll_output` *without* holding the core borrowed while JS listeners run, so a
+//! listener may call straight back into the phone (answer from `incomingCall`, hang up from
+//! `ringing`). Calls reach the phone only through [`link::PhoneLink`].
+
+mod commands;
+mod dispatch;
+pub mod link;
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::{Rc, Weak};
+
+use bwclient_sip::token::Token;
+use bwclient_sip::ua::MessageHandle;
+use bwclient_sip::{Input, Output, Time, Ua};
+use gloo_events::EventListener;
+use js_sys::Function;
+use wasm_bindgen::prelude::*;
+
+use crate::call_inner::CallInner;
+use crate::emitter::Emitter;
+use crate::errors::{error, Code};
+use crate::log;
+use crate::options::PhoneOptions;
+use crate::payloads::{to_js, Reconnecting, RegistrationFailure};
+use crate::timer::{now_ms, wall_ms, Timer};
+use crate::tones::Tones;
+use crate::transport::{Transport, TransportEvent};
+
+/// Where the phone is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lifecycle {
+    /// Made by the legacy `createPhone`; nothing opened yet.
+    Idle,
+    /// The first connection (and registration) is under way.
+    Starting,
+    /// Connected, and registered unless `register: false`.
+    Ready,
+    /// The socket dropped; a new one is being opened.
+    Reconnecting,
+    /// `logout()` ran (or the login failed): nothing reconnects.
+    LoggedOut,
+}
+
+/// The `resolve` and `reject` of a promise the page is waiting on.
+pub struct Waiter {
+    resolve: Function,
+    reject: Function,
+}
+
+impl Waiter {
+    /// A promise and its waiter.
+    pub fn new() -> (js_sys::Promise, Waiter) {
+        let mut waiter = None;
+        let promise = js_sys::Promise::new(&mut |resolve, reject| {
+            waiter = Some(Waiter { resolve, reject });
+        });
+        // The executor runs inside `new Promise`, so `waiter` is set; were it not, calling
+        // `undefined` fails and is ignored.
+        let waiter = waiter.unwrap_or_else(|| Waiter {
+            resolve: JsValue::UNDEFINED.unchecked_into(),
+            reject: JsValue::UNDEFINED.unchecked_into(),
+        });
+        (promise, waiter)
+    }
+
+    pub fn resolve(self, value: &JsValue) {
+        // resolve/reject never throw.
+        let _ = self.resolve.call1(&JsValue::NULL, value);
+    }
+
+    pub fn reject(self, value: &JsValue) {
+        let _ = self.reject.call1(&JsValue::NULL, value);
+    }
+}
+
+/// The core's clock: the page's monotonic `performance.now()`.
+pub fn core_now() -> Time {
+    Time::from_millis(now_ms().max(0.0) as u64)
+}
+
+/// Whole seconds since the Unix epoch, the time base of token expiries.
+pub fn unix_now() -> u64 {
+    (wall_ms() / 1000.0) as u64
+}
+
+/// A phone: see the module docs.
+pub struct PhoneInner {
+    me: Weak<PhoneInner>,
+    ua: RefCell<Ua>,
+    options: Rc<PhoneOptions>,
+    url: String,
+    token: RefCell<Option<Token>>,
+    emitter: Emitter,
+    lifecycle: Cell<Lifecycle>,
+    transport: RefCell<Option<Transport>>,
+    /// Frames the core produced while the socket was down; sent once it is back.
+    pending_frames: RefCell<VecDeque<String>>,
+    core_timer: RefCell<Timer>,
+    reconnect_timer: RefCell<Timer>,
+    token_timer: RefCell<Timer>,
+    login_timer: RefCell<Timer>,
+    reconnect_attempt: Cell<u32>,
+    ever_registered: Cell<bool>,
+    /// Set when an established connection drops: the next registration (or open, with
+    /// `register: false`) emits `reconnected`.
+    reconnected_pending: Cell<bool>,
+    /// `login()`: resolved by the first registration (or the first open, `register: false`).
+    login_waiter: RefCell<Option<Waiter>>,
+    logout_waiter: RefCell<Option<Waiter>>,
+    message_waiters: RefCell<Vec<(MessageHandle, Waiter)>>,
+    calls: RefCell<Vec<Rc<CallInner>>>,
+    /// Call operations asked for while reconnecting; run once the phone is back.
+    deferred: RefCell<Vec<Box<dyn FnOnce()>>>,
+    tones: RefCell<Tones>,
+    _pagehide: Option<EventListener>,
+}
+
+impl PhoneInner {
+    /// A phone that has not connected yet; [`PhoneInner::connect`] opens the socket.
+    pub fn new(ua: Ua, options: PhoneOptions, url: String, token: Option<Token>) -> Rc<Self> {
+        log::set_level(options.log_level);
+        let phone = Rc::new_cyclic(|me: &Weak<PhoneInner>| {
+            // Unregisters when the page goes away (the legacy library did on `beforeunload`).
+            let pagehide = web_sys::window().map(|window| {
+                let me = me.clone();
+                EventListener::new(&window, "pagehide", move |_| {
+                    if let Some(phone) = me.upgrade() {
+                        phone.on_pagehide();
+                    }
+                })
+            });
+            PhoneInner {
+                me: me.clone(),
+                ua: RefCell::new(ua),
+                options: Rc::new(options),
+                url,
+                token: RefCell::new(token),
+                emitter: Emitter::default(),
+                lifecycle: Cell::new(Lifecycle::Idle),
+                transport: RefCell::default(),
+                pending_frames: RefCell::default(),
+                core_timer: RefCell::default(),
+                reconnect_timer: RefCell::default(),
+                token_timer: RefCell::default(),
+                login_timer: RefCell::default(),
+                reconnect_attempt: Cell::new(0),
+                ever_registered: Cell::new(false),
+                reconnected_pending: Cell::new(false),
+                login_waiter: RefCell::default(),
+                logout_waiter: RefCell::default(),
+                message_waiters: RefCell::default(),
+                calls: RefCell::default(),
+                deferred: RefCell::default(),
+                tones: RefCell::default(),
+                _pagehide: pagehide,
+            }
+        });
+        phone.arm_token_timer();
+        phone
+    }
+
+    fn on_pagehide(&self) {
+        if self.ever_registered.get() && self.lifecycle.get() == Lifecycle::Ready {
+            let _ = self.ua.borrow_mut().unregister(core_now());
+            self.drive();
+        }
+    }
+
+    /// Waits for the first registration, as `login()` does; fails after `loginTimeoutMs`.
+    pub async fn start(self: &Rc<Self>) -> Result<(), JsValue> {
+        let (promise, waiter) = Waiter::new();
+        *self.login_waiter.borrow_mut() = Some(waiter);
+        let me = self.me.clone();
+        self.login_timer
+            .borrow_mut()
+            .set(self.options.login_timeout_ms, move || {
+                if let Some(phone) = me.upgrade() {
+                    let err = error(Code::Timeout, "no registration before the login timeout");
+                    phone.fail_login(&err);
+                }
+            });
+        self.connect();
+        wasm_bindgen_futures::JsFuture::from(promise)
+            .await
+            .map(drop)
+    }
+
+    /// Opens the WebSocket (the first time, or again after a drop).
+    fn connect(&self) {
+        match self.lifecycle.get() {
+            Lifecycle::LoggedOut => return,
+            Lifecycle::Idle => self.lifecycle.set(Lifecycle::Starting),
+            _ => {}
+        }
+        log::log(&["connecting to ", &self.url].concat());
+        let me = self.me.clone();
+        let opened = Transport::connect(&self.url, move |event| {
+            if let Some(phone) = me.upgrade() {
+                phone.on_transport(event);
+            }
+        });
+        match opened {
+            Ok(transport) => *self.transport.borrow_mut() = Some(transport),
+            Err(e) => {
+                log::warn_value("the server URL is not a WebSocket URL", &e);
+                let err = error(
+                    Code::TransportFailed,
+                    "the server URL is not a WebSocket URL",
+                );
+                self.fail_login(&err);
+            }
+        }
+    }
+
+    /// Rejects a pending login and stops trying.
+    fn fail_login(&self, err: &JsValue) {
+        let waiter = self.login_waiter.borrow_mut().take();
+        if let Some(waiter) = waiter {
+            self.shutdown();
+            waiter.reject(err);
+        }
+    }
+
+    /// Closes everything without unregistering, and settles what the page still waits on.
+    fn shutdown(&self) {
+        self.lifecycle.set(Lifecycle::LoggedOut);
+        for timer in [
+            &self.reconnect_timer,
+            &self.core_timer,
+            &self.token_timer,
+            &self.login_timer,
+        ] {
+            timer.borrow_mut().clear();
+        }
+        let calls: Vec<_> = self.calls.borrow_mut().drain(..).collect();
+        for call in calls {
+            call.close_media();
+        }
+        self.deferred.borrow_mut().clear();
+        let waiters: Vec<_> = self.message_waiters.borrow_mut().drain(..).collect();
+        for (_, waiter) in waiters {
+            waiter.reject(&error(Code::LoggedOut, "the phone logged out"));
+        }
+        if let Some(waiter) = self.logout_waiter.borrow_mut().take() {
+            waiter.resolve(&JsValue::UNDEFINED);
+        }
+        self.tones.borrow_mut().stop();
+        self.transport.borrow_mut().take();
+        self.pending_frames.borrow_mut().clear();
+        // Whatever the page still asks refuses at once rather than waiting for a socket.
+        self.ua
+            .borrow_mut()
+            .handle_input(core_now(), Input::TransportDown);
+    }
+
+    fn on_transport(&self, event: TransportEvent) {
+        let now = core_now();
+        match event {
+            TransportEvent::Open => {
+                self.reconnect_attempt.set(0);
+                self.ua.borrow_mut().handle_input(now, Input::TransportUp);
+                let frames: Vec<_> = self.pending_frames.borrow_mut().drain(..).collect();
+                for frame in frames {
+                    self.send_frame(frame);
+                }
+                if !self.options.register {
+                    self.became_ready();
+                } else if !self.ever_registered.get() {
+                    // Once registered, the core re-registers by itself on every new flow.
+                    if let Err(e) = self.ua.borrow_mut().register(now) {
+                        log::warn(&["register failed to start: ", &e.to_string()].concat());
+                    }
+                }
+                self.drive();
+            }
+            TransportEvent::Message(text) => {
+                let input = Input::Received(text.as_bytes());
+                self.ua.borrow_mut().handle_input(now, input);
+                self.drive();
+            }
+            TransportEvent::Error => log::warn("websocket error"),
+            TransportEvent::Close(code) => {
+                self.transport.borrow_mut().take();
+                match self.lifecycle.get() {
+                    Lifecycle::LoggedOut | Lifecycle::Idle => {}
+                    Lifecycle::Starting if self.login_waiter.borrow().is_some() => {
+                        let err = error(Code::TransportFailed, "could not connect to the server");
+                        self.fail_login(&err);
+                    }
+                    Lifecycle::Starting => {
+                        // The legacy register(): no promise to reject, so say it and retry.
+                        let reason = "could not connect to the server";
+                        log::warn(reason);
+                        let failure = RegistrationFailure {
+                            code: Code::TransportFailed.as_str(),
+                            status: 0,
+                            reason,
+                        };
+                        self.emitter.emit("registrationFailed", &to_js(&failure));
+                        self.schedule_reconnect(code);
+                    }
+                    Lifecycle::Ready | Lifecycle::Reconnecting => {
+                        // The core parks the registration until the transport is back
+                        // (RFC 5626 §4.4.1).
+                        self.ua.borrow_mut().handle_input(now, Input::TransportDown);
+                        self.drive();
+                        self.reconnected_pending.set(true);
+                        self.schedule_reconnect(code);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Open, with `register: false`: the phone is usable now.
+    fn became_ready(&self) {
+        let reconnected = self.lifecycle.replace(Lifecycle::Ready) == Lifecycle::Reconnecting
+            && self.reconnected_pending.replace(false);
+        self.resolve_login();
+        if reconnected {
+            log::log("reconnected");
+            self.emitter.emit0("reconnected");
+        }
+        self.run_deferred();
+    }
+
+    /// Opens a new socket after an exponential back-off with jitter ([`crate::reconnect`]).
+    fn schedule_reconnect(&self, close_code: u16) {
+        if self.lifecycle.get() != Lifecycle::Starting {
+            self.lifecycle.set(Lifecycle::Reconnecting);
+        }
+        let attempt = self.reconnect_attempt.get();
+        self.reconnect_attempt.set(attempt.saturating_add(1));
+        let delay_ms = self
+            .options
+            .reconnect
+            .next_delay(attempt, js_sys::Math::random());
+        log::log("connection lost, reconnecting");
+        let info = Reconnecting {
+            attempt: attempt + 1,
+            delay_ms,
+            close_code,
+        };
+        self.emitter.emit("reconnecting", &to_js(&info));
+        let me = self.me.clone();
+        self.reconnect_timer.borrow_mut().set(delay_ms, move || {
+            if let Some(phone) = me.upgrade() {
+                phone.connect();
+            }
+        });
+    }
+
+    /// Sends one SIP message (RFC 7118 §5.1: one per WebSocket message), or keeps it until
+    /// the socket is open again.
+    fn send_frame(&self, frame: String) {
+        let sent = self
+            .transport
+            .borrow()
+            .as_ref()
+            .is_some_and(|t| t.send(&frame).is_ok());
+        if !sent {
+            self.pending_frames.borrow_mut().push_back(frame);
+        }
+    }
+
+    fn resolve_login(&self) {
+        self.login_timer.borrow_mut().clear();
+        let waiter = self.login_waiter.borrow_mut().take();
+        if let Some(waiter) = waiter {
+            waiter.resolve(&JsValue::UNDEFINED);
+        }
+    }
+
+    /// Drains the core: frames to the socket, events to JS, the next deadline to the timer.
+    pub fn drive(&self) {
+        let mut events = Vec::new();
+        loop {
+            let output = self.ua.borrow_mut().poll_output(core_now());
+            match output {
+                Output::Transmit(frame) => self.send_frame(frame),
+                Output::Event(event) => events.push(event),
+                Output::Timeout(at) => {
+                    let delay = at.as_millis().saturating_sub(core_now().as_millis());
+                    let me = self.me.clone();
+                    let wake = move || {
+                        if let Some(phone) = me.upgrade() {
+                            phone
+                                .ua
+                                .borrow_mut()
+                                .handle_input(core_now(), Input::Timeout);
+                            phone.drive();
+                        }
+                    };
+                    let delay = u32::try_from(delay).unwrap_or(u32::MAX);
+                    self.core_timer.borrow_mut().set(delay, wake);
+                    break;
+                }
+                Output::Idle => {
+                    self.core_timer.borrow_mut().clear();
+                    break;
+                }
+            }
+        }
+        for event in events {
+            self.dispatch(event);
+        }
+    }
+
+    /// Arms `tokenWillExpire` `tokenRefreshLeadSeconds` before the token expires.
+    fn arm_token_timer(&self) {
+        let Some(expires) = self.token.borrow().as_ref().map(|t| t.expires) else {
+            return;
+        };
+        let fire_at_s = expires as f64 - f64::from(self.options.token_refresh_lead_s);
+        let delay_ms = ((fire_at_s - wall_ms() / 1000.0) * 1000.0).clamp(0.0, 2e9) as u32;
+        let me = self.me.clone();
+        self.token_timer.borrow_mut().set(delay_ms, move || {
+            if let Some(phone) = me.upgrade() {
+                let left = expires as f64 - wall_ms() / 1000.0;
+                let info = crate::payloads::TokenExpiry {
+                    expires_at: expires as f64,
+                    seconds_left: left.max(0.0).floor(),
+                };
+                phone.emitter.emit("tokenWillExpire", &to_js(&info));
+            }
+        });
+    }
+
+    fn token_expired(&self) -> bool {
+        let now = unix_now();
+        self.token
+            .borrow()
+            .as_ref()
+            .is_some_and(|t| t.is_expired(now))
+    }
+
+    fn run_deferred(&self) {
+        let ops: Vec<_> = self.deferred.borrow_mut().drain(..).collect();
+        for op in ops {
+            op();
+        }
+    }
+
+    /// The ringtone plays while an incoming call is unanswered.
+    fn update_ringtone(&self) {
+        let ringing = self.calls.borrow().iter().any(|c| c.is_ringing_in());
+        let mut tones = self.tones.borrow_mut();
+        if ringing && self.options.ringtone {
+            if let Err(e) = tones.start(crate::tones::Tone::Ringtone) {
+                log::warn_value("ringtone unavailable", &e);
+            }
+        } else if tones.playing() == Some(crate::tones::Tone::Ringtone) {
+            tones.stop();
+        }
+    }
+}
