@@ -1,12 +1,12 @@
 //! `BWClient`: the entry points (`login`, the legacy `createPhone`, device lists, `version`).
 
+use crate::promise::promise;
 use bwclient_sip::auth::Login;
 use bwclient_sip::token::Token;
 use bwclient_sip::ua::WsTransport;
 use bwclient_sip::{Ua, UaConfig, Uri};
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 use crate::devices;
 use crate::errors::{error, Code};
@@ -36,7 +36,7 @@ fn random_seed() -> u64 {
 
 /// A parsed login token, or `bad_token`.
 fn parse_token(raw: &str) -> Result<Token, JsValue> {
-    Token::parse(raw).map_err(|e| error(Code::BadToken, &e.to_string()))
+    Token::parse(raw).map_err(|e| error(Code::BadToken, e.message()))
 }
 
 /// The phone for `aor`, logging in with `login` at `url`.
@@ -73,7 +73,7 @@ pub async fn login_phone(token: String, options: JsValue) -> Result<Phone, JsVal
     let options = PhoneOptions::read(&options)?;
     let aor = match options.uri.as_deref() {
         Some(uri) => Uri::parse(uri).map_err(|e| {
-            crate::options::bad("uri", &["is not a SIP URI: ", &e.to_string()].concat())
+            crate::options::bad("uri", &["is not a SIP URI: ", &e.message()].concat())
         })?,
         None => Uri::sip(Some(&token.user), &token.host),
     };
@@ -110,7 +110,7 @@ impl BWClient {
         token: String,
         #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions")] options: JsValue,
     ) -> Promise {
-        future_to_promise(async move { login_phone(token, options).await.map(JsValue::from) })
+        promise(async move { login_phone(token, options).await.map(JsValue::from) })
     }
 
     /// The legacy entry point: `{username, domain, authToken | password, logLevel,
@@ -150,19 +150,19 @@ impl BWClient {
     /// `[{id, name}]` of the microphones (asks for permission first when labels are hidden).
     #[wasm_bindgen(js_name = getMicrophones, unchecked_return_type = "Promise<AudioDevice[]>")]
     pub fn get_microphones() -> Promise {
-        future_to_promise(async { Ok(to_js(&devices::microphones().await?)) })
+        promise(async { Ok(to_js(&devices::microphones().await?)) })
     }
 
     /// `[{id, name}]` of the audio outputs (empty where the browser does not list them).
     #[wasm_bindgen(js_name = getSpeakers, unchecked_return_type = "Promise<AudioDevice[]>")]
     pub fn get_speakers() -> Promise {
-        future_to_promise(async { Ok(to_js(&devices::speakers().await?)) })
+        promise(async { Ok(to_js(&devices::speakers().await?)) })
     }
 
     /// Asks for microphone permission early (audio only), like the legacy library.
     #[wasm_bindgen(js_name = getUserMedia, unchecked_return_type = "Promise<boolean>")]
     pub fn get_user_media() -> Promise {
-        future_to_promise(async {
+        promise(async {
             devices::stop_stream(&devices::open_microphone(None).await?);
             Ok(JsValue::TRUE)
         })

@@ -60,13 +60,20 @@ pub fn error(code: Code, message: &str) -> JsValue {
     err.into()
 }
 
+/// `n` in decimal (a status code in a message), without `core::fmt`.
+pub fn decimal(n: u16) -> String {
+    let mut out = String::new();
+    bwclient_sip::syntax::push_u64(&mut out, u64::from(n));
+    out
+}
+
 /// A refusal of the core: `transport_failed` when the socket is down, else `invalid_state`.
 pub fn from_ua(err: UaError) -> JsValue {
     let code = match err {
         UaError::TransportDown => Code::TransportFailed,
         _ => Code::InvalidState,
     };
-    error(code, &err.to_string())
+    error(code, &err.message())
 }
 
 #[cfg(test)]

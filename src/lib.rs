@@ -35,6 +35,7 @@ pub mod options;
 pub mod payloads;
 pub mod phone;
 pub mod phone_inner;
+pub mod promise;
 pub mod reconnect;
 pub mod sdp;
 pub mod stats;

@@ -2,9 +2,9 @@
 
 use std::rc::Rc;
 
+use crate::promise::promise;
 use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 use crate::call::Call;
 use crate::errors::{error, Code};
@@ -70,7 +70,7 @@ impl Phone {
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn logout(&self) -> Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move {
+        promise(async move {
             inner.logout().await;
             Ok(JsValue::UNDEFINED)
         })

@@ -2,9 +2,10 @@
 
 use std::rc::Rc;
 
+use crate::promise::promise;
 use js_sys::Promise;
 use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::{future_to_promise, spawn_local};
+use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlMediaElement, MediaStream};
 
 use super::{CallInner, Direction};
@@ -184,7 +185,7 @@ impl CallInner {
     /// Switches the microphone mid-call (`RTCRtpSender.replaceTrack`, no re-INVITE).
     pub fn set_microphone(&self, device_id: String) -> Promise {
         let media = self.media_or_refuse();
-        future_to_promise(async move {
+        promise(async move {
             media?.acquire_microphone(Some(&device_id)).await?;
             Ok(JsValue::UNDEFINED)
         })
@@ -193,7 +194,7 @@ impl CallInner {
     /// Routes remote audio to a speaker (`setSinkId`); resolves `false` where unsupported.
     pub fn set_speaker(&self, device_id: String) -> Promise {
         let media = self.media_or_refuse();
-        future_to_promise(async move {
+        promise(async move {
             let chosen = media?.set_sink_id(&device_id).await?;
             Ok(JsValue::from_bool(chosen))
         })
@@ -202,6 +203,6 @@ impl CallInner {
     /// `getStats()`: codec, rtt, jitter, packets, bytes, levels and an estimated MOS.
     pub fn stats(&self) -> Promise {
         let media = self.media_or_refuse();
-        future_to_promise(async move { Ok(to_js(&media?.get_stats().await?)) })
+        promise(async move { Ok(to_js(&media?.get_stats().await?)) })
     }
 }

@@ -7,6 +7,7 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::spawn_local;
 
 use super::CallInner;
+use crate::errors::decimal;
 use crate::hold::is_hold_offer;
 use crate::log;
 use crate::media::MediaEvent;
@@ -112,7 +113,7 @@ impl CallInner {
             Event::Dtmf {
                 digit, duration, ..
             } => {
-                let digit = digit.to_string();
+                let digit = String::from(digit);
                 let info = Dtmf {
                     digit: &digit,
                     duration,
@@ -131,7 +132,7 @@ impl CallInner {
                 self.emitter.emit("info", &to_js(&info));
             }
             Event::RequestFailed { method, code, .. } => {
-                log::warn(&[&method, " failed with ", &code.to_string()].concat());
+                log::warn(&[&method, " failed with ", &decimal(code)].concat());
             }
             Event::TransferRequested { target, .. } => self.accept_transfer(target),
             Event::TransferProgress { code, done, .. } => {

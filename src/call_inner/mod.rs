@@ -199,9 +199,9 @@ impl CallInner {
 
     /// `getInfo()`: the legacy shape plus `held`, `remoteHeld`, `startTime`, `duration`.
     pub fn info(&self) -> JsValue {
-        let local = Uri::parse(&self.phone.local_uri()).ok();
-        let local_uri = local.as_ref().map(Uri::to_string).unwrap_or_default();
-        let remote_uri = self.remote.to_string();
+        let local = self.phone.local_aor();
+        let local_uri = local.as_ref().map(Uri::to_text).unwrap_or_default();
+        let remote_uri = self.remote.to_text();
         let start = self.connected_at.get();
         let end = self.ended_at.get().unwrap_or_else(wall_ms);
         to_js(&CallInfo {

@@ -159,7 +159,7 @@ impl CallInner {
             });
             match placed {
                 Ok(()) => {
-                    let target = new_call.remote.to_string();
+                    let target = new_call.remote.to_text();
                     let info = to_transferred(&target, Call::wrap(new_call));
                     call.emitter.emit("transferred", &info);
                 }

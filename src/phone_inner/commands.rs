@@ -33,7 +33,7 @@ impl PhoneInner {
         dial_target(target, &host).map_err(|e| {
             error(
                 Code::BadTarget,
-                &["cannot call that: ", &e.to_string()].concat(),
+                &["cannot call that: ", &e.message()].concat(),
             )
         })
     }
@@ -63,7 +63,7 @@ impl PhoneInner {
 
     /// Takes a fresh token for the same identity and re-registers with it; calls go on.
     pub fn update_token(&self, raw: &str) -> Result<(), JsValue> {
-        let token = Token::parse(raw).map_err(|e| error(Code::BadToken, &e.to_string()))?;
+        let token = Token::parse(raw).map_err(|e| error(Code::BadToken, e.message()))?;
         if token.is_expired(unix_now()) {
             return Err(error(
                 Code::TokenExpired,
@@ -146,7 +146,7 @@ impl PhoneInner {
             Lifecycle::LoggedOut => log::warn("register() after logout"),
             _ => {
                 if let Err(e) = self.ua.borrow_mut().register(core_now()) {
-                    log::warn(&["register: ", &e.to_string()].concat());
+                    log::warn(&["register: ", &e.message()].concat());
                 }
                 self.drive();
             }
@@ -156,14 +156,14 @@ impl PhoneInner {
     /// Removes the registration; the connection stays open.
     pub fn unregister(&self) {
         if let Err(e) = self.ua.borrow_mut().unregister(core_now()) {
-            log::warn(&["unregister: ", &e.to_string()].concat());
+            log::warn(&["unregister: ", &e.message()].concat());
         }
         self.drive();
     }
 
     /// Our SIP URI.
     pub fn uri(&self) -> String {
-        self.ua.borrow().config().aor.to_string()
+        self.ua.borrow().config().aor.to_text()
     }
 
     /// Whether the registrar holds our binding now (false while a REGISTER is in flight).

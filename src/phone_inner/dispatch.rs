@@ -8,7 +8,7 @@ use wasm_bindgen::JsValue;
 use super::{Lifecycle, PhoneInner, Waiter};
 use crate::call::Call;
 use crate::call_inner::CallInner;
-use crate::errors::{error, Code};
+use crate::errors::{decimal, error, Code};
 use crate::log;
 use crate::payloads::{to_js, Body, LogEntry, Registration, RegistrationFailure, Status};
 
@@ -43,7 +43,7 @@ impl PhoneInner {
                     reason: &reason,
                 };
                 self.emitter.emit("registrationFailed", &to_js(&failure));
-                let message = ["registration failed: ", &code.to_string(), " ", &reason].concat();
+                let message = ["registration failed: ", &decimal(code), " ", &reason].concat();
                 self.fail_login(&error(err_code, &message));
             }
             Event::Unregistered { code } => {
@@ -72,7 +72,7 @@ impl PhoneInner {
                 content_type,
                 body,
             } => {
-                let from = from.to_string();
+                let from = from.to_text();
                 let message = Body {
                     from: Some(&from),
                     content_type: &content_type,
@@ -87,7 +87,7 @@ impl PhoneInner {
             }
             Event::MessageFailed { message, code } => {
                 if let Some(waiter) = self.take_message_waiter(message) {
-                    let text = ["message not delivered: ", &code.to_string()].concat();
+                    let text = ["message not delivered: ", &decimal(code)].concat();
                     waiter.reject(&error(Code::MessageFailed, &text));
                 }
             }
@@ -106,7 +106,7 @@ impl PhoneInner {
                     self.emitter.emit("log", &to_js(&entry));
                 }
             }
-            Event::Discarded(why) => log::warn(&["dropped input: ", &why.to_string()].concat()),
+            Event::Discarded(why) => log::warn(&["dropped input: ", &why.message()].concat()),
             other => match call_of(&other).and_then(|h| self.call_by_handle(h)) {
                 Some(call) => call.on_event(other),
                 None => log::debug("event for an unknown call dropped"),

@@ -32,10 +32,10 @@ impl PhoneLink {
 
     /// Runs a core command, then drives the phone (the command's messages go out, its events
     /// are dispatched). A refusal comes back as an `Error` with its `code`.
-    pub fn command<T>(
+    pub fn command(
         &self,
-        f: impl FnOnce(&mut Ua, Time) -> Result<T, UaError>,
-    ) -> Result<T, JsValue> {
+        f: impl FnOnce(&mut Ua, Time) -> Result<(), UaError>,
+    ) -> Result<(), JsValue> {
         let phone = self.phone()?;
         let done = f(&mut phone.ua.borrow_mut(), core_now());
         phone.drive();
@@ -54,12 +54,11 @@ impl PhoneLink {
         self.phone()?.dial(target)
     }
 
-    /// Our own SIP URI.
-    pub fn local_uri(&self) -> String {
-        self.0
-            .upgrade()
-            .map(|phone| phone.ua.borrow().config().aor.to_string())
-            .unwrap_or_default()
+    /// Our own address of record.
+    pub fn local_aor(&self) -> Option<Uri> {
+        let phone = self.0.upgrade()?;
+        let aor = phone.ua.borrow().config().aor.clone();
+        Some(aor)
     }
 
     /// While the phone is reconnecting, keeps `op` until it is back (so an in-dialog request

@@ -237,12 +237,12 @@ impl PhoneInner {
         ] {
             timer.borrow_mut().clear();
         }
-        let calls: Vec<_> = self.calls.borrow_mut().drain(..).collect();
+        let calls = core::mem::take(&mut *self.calls.borrow_mut());
         for call in calls {
             call.close_media();
         }
         self.deferred.borrow_mut().clear();
-        let waiters: Vec<_> = self.message_waiters.borrow_mut().drain(..).collect();
+        let waiters = core::mem::take(&mut *self.message_waiters.borrow_mut());
         for (_, waiter) in waiters {
             waiter.reject(&error(Code::LoggedOut, "the phone logged out"));
         }
@@ -264,7 +264,7 @@ impl PhoneInner {
             TransportEvent::Open => {
                 self.reconnect_attempt.set(0);
                 self.ua.borrow_mut().handle_input(now, Input::TransportUp);
-                let frames: Vec<_> = self.pending_frames.borrow_mut().drain(..).collect();
+                let frames = core::mem::take(&mut *self.pending_frames.borrow_mut());
                 for frame in frames {
                     self.send_frame(frame);
                 }
@@ -273,7 +273,7 @@ impl PhoneInner {
                 } else if !self.ever_registered.get() {
                     // Once registered, the core re-registers by itself on every new flow.
                     if let Err(e) = self.ua.borrow_mut().register(now) {
-                        log::warn(&["register failed to start: ", &e.to_string()].concat());
+                        log::warn(&["register failed to start: ", &e.message()].concat());
                     }
                 }
                 self.drive();
@@ -440,7 +440,7 @@ impl PhoneInner {
     }
 
     fn run_deferred(&self) {
-        let ops: Vec<_> = self.deferred.borrow_mut().drain(..).collect();
+        let ops = core::mem::take(&mut *self.deferred.borrow_mut());
         for op in ops {
             op();
         }

@@ -2,34 +2,52 @@
 
 /// Why received bytes are not a SIP message (RFC 3261 §25 grammar, §7.5 framing, §20 headers).
 /// Never a panic, never a silent default: every malformed input maps to one of these.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ParseError {
-    #[error("empty message")]
     Empty,
-    #[error("bad start line")]
     StartLine,
-    #[error("bad sip version")]
     Version,
-    #[error("bad status code")]
     StatusCode,
-    #[error("bad method")]
     Method,
-    #[error("bad uri: {0}")]
     Uri(&'static str),
-    #[error("bad header line")]
     HeaderLine,
-    #[error("bad header {0}: {1}")]
     Header(&'static str, &'static str),
-    #[error("missing header {0}")]
     Missing(&'static str),
-    #[error("cseq method does not match the request method")]
     CSeqMethod,
-    #[error("bad content-length")]
     ContentLength,
-    #[error("body shorter than content-length")]
     Truncated,
-    #[error("message not utf-8")]
     Utf8,
-    #[error("message too large")]
     TooLarge,
 }
+
+impl ParseError {
+    /// The error in words, lowercase (what `Display` prints). Built without `core::fmt`, whose
+    /// machinery would otherwise be in the browser download for the sake of error text.
+    pub fn message(&self) -> String {
+        let fixed = match self {
+            ParseError::Empty => "empty message",
+            ParseError::StartLine => "bad start line",
+            ParseError::Version => "bad sip version",
+            ParseError::StatusCode => "bad status code",
+            ParseError::Method => "bad method",
+            ParseError::Uri(why) => return ["bad uri: ", why].concat(),
+            ParseError::HeaderLine => "bad header line",
+            ParseError::Header(name, why) => return ["bad header ", name, ": ", why].concat(),
+            ParseError::Missing(name) => return ["missing header ", name].concat(),
+            ParseError::CSeqMethod => "cseq method does not match the request method",
+            ParseError::ContentLength => "bad content-length",
+            ParseError::Truncated => "body shorter than content-length",
+            ParseError::Utf8 => "message not utf-8",
+            ParseError::TooLarge => "message too large",
+        };
+        fixed.to_owned()
+    }
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl std::error::Error for ParseError {}

@@ -146,20 +146,37 @@ pub enum EndReason {
 }
 
 /// Why received input was dropped.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Discard {
-    #[error("malformed message: {0}")]
     Malformed(ParseError),
-    #[error("request lacks a mandatory header: {0}")]
     BadRequest(&'static str),
-    #[error("response lacks a mandatory header: {0}")]
     BadResponse(&'static str),
-    #[error("response top via is not ours")]
     NotOurVia,
-    #[error("response matches no transaction")]
     UnknownTransaction,
-    #[error("ack matches no transaction or dialog")]
     StrayAck,
-    #[error("not sent, transport is down")]
     TransportDown,
 }
+
+impl Discard {
+    /// Why, in words (what `Display` prints), built without `core::fmt`.
+    pub fn message(&self) -> String {
+        let fixed = match self {
+            Discard::Malformed(e) => return ["malformed message: ", &e.message()].concat(),
+            Discard::BadRequest(h) => return ["request lacks a mandatory header: ", h].concat(),
+            Discard::BadResponse(h) => return ["response lacks a mandatory header: ", h].concat(),
+            Discard::NotOurVia => "response top via is not ours",
+            Discard::UnknownTransaction => "response matches no transaction",
+            Discard::StrayAck => "ack matches no transaction or dialog",
+            Discard::TransportDown => "not sent, transport is down",
+        };
+        fixed.to_owned()
+    }
+}
+
+impl std::fmt::Display for Discard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl std::error::Error for Discard {}

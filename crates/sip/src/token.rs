@@ -16,19 +16,35 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 
 /// Why a token string is not a usable token.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TokenError {
-    #[error("token is not two base64url parts")]
     Shape,
-    #[error("token payload is malformed")]
     Payload,
-    #[error("token version is not supported")]
     Version,
-    #[error("token signature does not match")]
     Signature,
-    #[error("token has expired")]
     Expired,
 }
+
+impl TokenError {
+    /// Why, in words (what `Display` prints).
+    pub fn message(&self) -> &'static str {
+        match self {
+            TokenError::Shape => "token is not two base64url parts",
+            TokenError::Payload => "token payload is malformed",
+            TokenError::Version => "token version is not supported",
+            TokenError::Signature => "token signature does not match",
+            TokenError::Expired => "token has expired",
+        }
+    }
+}
+
+impl std::fmt::Display for TokenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+impl std::error::Error for TokenError {}
 
 /// A decoded token.
 #[derive(Debug, Clone, PartialEq, Eq)]
