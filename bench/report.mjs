@@ -87,7 +87,7 @@ md.push('');
 // 1. size
 md.push('## 1. Download size');
 md.push('');
-md.push('Each peer bundled whole (`export * from \'<package>\'`) by esbuild `--bundle --minify --format=esm --platform=browser`; ours is `pkg/bwclient_bg.wasm` + `pkg/bwclient.js` as `scripts/build.sh` makes them (wasm-opt -Oz; the JS API in `js/` and the wasm-bindgen glue bundled and minified by esbuild), each file compressed on its own (two downloads) and summed. gzip -9 and brotli quality 11 with node\'s zlib.');
+md.push('Each peer bundled whole (`export * from \'<package>\'`) by esbuild `--bundle --minify --format=esm --platform=browser`; ours is `pkg/bwclient_bg.wasm` + `pkg/bwclient.js` as `scripts/build.sh` makes them (the Rust crate as a cdylib, wasm-bindgen, wasm-opt -Oz, short import names, the wasm-bindgen glue minified by esbuild), each file compressed on its own (two downloads) and summed. gzip -9 and brotli quality 11 with node\'s zlib.');
 md.push('');
 md.push(size ? table(['Library', 'Version', 'Raw', 'gzip -9', 'brotli', 'gzip vs ours'], size.rows.map((r) => [r.name, r.version, kb(r.raw), kb(r.gzip), kb(r.brotli), r.ours ? '' : x(r.gzip / ours.gzip)])) : '_size step failed_');
 if (ours) md.push('', `Ours in parts: ${ours.parts.map((p) => `\`${p.file}\` ${kb(p.raw)} raw / ${kb(p.gzip)} gzip / ${kb(p.brotli)} brotli`).join('; ')}.`);

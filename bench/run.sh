@@ -55,7 +55,7 @@ if [ "${BENCH_IN_NETNS:-}" != 1 ]; then
   # Our client: built when pkg/ is missing or older than its sources (the size and browser
   # figures must be those of the code in this tree).
   if ! grep -q BWClient pkg/bwclient.js 2>/dev/null || [ ! -f pkg/bwclient_bg.wasm ] \
-     || [ -n "$(find src js crates/sip/src crates/sdp/src Cargo.toml Cargo.lock crates/sip/Cargo.toml crates/sdp/Cargo.toml \
+     || [ -n "$(find src crates/sip/src scripts/build.sh scripts/short-names.mjs Cargo.toml Cargo.lock crates/sip/Cargo.toml \
                 -newer pkg/bwclient_bg.wasm -print -quit 2>/dev/null)" ]; then
     step build-pkg 600 bash scripts/build.sh
   fi

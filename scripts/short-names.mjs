@@ -2,7 +2,7 @@
 // imports (`__wbg_<method>_<hash>`, from module "./bwclient_bg.js") and wasm-bindgen's internal
 // exports (closure shims with 150-character mangled names). Pages never see them; they cost
 // the download about 4 KB gzip. The page-facing exports (`phone_call`…, `memory`) keep their
-// names, so the .d.ts stays true.
+// names.
 //
 //   node scripts/short-names.mjs DIR web|bundler
 //
@@ -136,7 +136,6 @@ const exported = (n) => new RegExp(`(?<=export function )${n}\\b`, 'g'); // bund
 const called = (n) => new RegExp(`(?<=wasm\\.)${n}\\b`, 'g'); // internal exports
 if (target === 'web') rewrite('bwclient.js', [defined, called]);
 else rewrite('bwclient_bg.js', [exported, called]);
-rewrite('bwclient.d.ts', [(n) => new RegExp(`(?<=readonly )${n}\\b`, 'g')]);
 
 // No definition or call may keep an old name, or the module would not link.
 for (const file of ['bwclient.js', 'bwclient_bg.js']) {

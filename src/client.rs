@@ -24,9 +24,12 @@ pub struct BWClient;
 /// from it), or from `Math.random` where Web Crypto is missing.
 fn random_seed() -> u64 {
     let mut bytes = [0u8; 8];
-    let filled = web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    let crypto = js_sys::Reflect::get(&js_sys::global(), &"crypto".into()).unwrap_or_default();
+    let filled = crypto.is_object()
+        && crypto
+            .unchecked_ref::<web_sys::Crypto>()
+            .get_random_values_with_u8_array(&mut bytes)
+            .is_ok();
     if filled {
         u64::from_le_bytes(bytes)
     } else {
@@ -89,14 +92,13 @@ pub async fn login_phone(token: String, options: JsValue) -> Result<Phone, JsVal
 
 /// `wss://<page host>/sip` (`ws://` on an http page): where a legacy page's server is.
 fn same_origin_ws_url() -> String {
-    let location = web_sys::window().map(|w| w.location());
-    let host = location
-        .as_ref()
-        .and_then(|l| l.host().ok())
-        .unwrap_or_default();
-    let secure = location
-        .and_then(|l| l.protocol().ok())
-        .is_some_and(|p| p == "https:");
+    let location = js_sys::Reflect::get(&js_sys::global(), &"location".into()).unwrap_or_default();
+    let (mut host, mut secure) = (String::new(), false);
+    if location.is_object() {
+        let location: &web_sys::Location = location.unchecked_ref();
+        host = location.host().unwrap_or_default();
+        secure = location.protocol().is_ok_and(|p| p == "https:");
+    }
     [if secure { "wss://" } else { "ws://" }, &host, "/sip"].concat()
 }
 

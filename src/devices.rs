@@ -45,7 +45,8 @@ pub async fn open_microphone(device_id: Option<&str>) -> Result<MediaStream, JsV
 
 /// The first audio track of `stream`.
 pub fn audio_track(stream: &MediaStream) -> Option<MediaStreamTrack> {
-    stream.get_audio_tracks().get(0).dyn_into().ok()
+    let track = stream.get_audio_tracks().get(0);
+    (!track.is_undefined()).then(|| track.unchecked_into())
 }
 
 /// Stops every track of `stream`: the capture (and the browser's indicator) goes off.

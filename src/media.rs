@@ -172,9 +172,10 @@ impl Shared {
 /// `element.setSinkId(id)` where the browser has it; `Ok(false)` where it does not.
 async fn set_element_sink(element: &HtmlMediaElement, sink_id: &str) -> Result<bool, JsValue> {
     let method = Reflect::get(element, &"setSinkId".into())?;
-    let Some(method) = method.dyn_ref::<Function>() else {
+    if !method.is_function() {
         return Ok(false);
-    };
+    }
+    let method: &Function = method.unchecked_ref();
     let promise: Promise = method.call1(element, &sink_id.into())?.unchecked_into();
     JsFuture::from(promise).await?;
     Ok(true)
@@ -270,10 +271,11 @@ impl Media {
             }),
             listen("track", |shared, _, event| {
                 let event: &RtcTrackEvent = event.unchecked_ref();
-                let stream = match event.streams().get(0).dyn_into::<MediaStream>() {
-                    Ok(stream) => stream,
+                let first = event.streams().get(0);
+                let stream = match first.is_undefined() {
+                    false => first.unchecked_into::<MediaStream>(),
                     // A sender without a stream (no a=msid): wrap the bare track.
-                    Err(_) => match MediaStream::new() {
+                    true => match MediaStream::new() {
                         Ok(stream) => {
                             stream.add_track(&event.track());
                             stream
@@ -314,7 +316,8 @@ impl Media {
 
     /// The audio transceiver, if one exists yet.
     fn transceiver(&self) -> Option<RtcRtpTransceiver> {
-        self.pc.get_transceivers().get(0).dyn_into().ok()
+        let first = self.pc.get_transceivers().get(0);
+        (!first.is_undefined()).then(|| first.unchecked_into())
     }
 
     fn ensure_transceiver(&self) -> Result<RtcRtpTransceiver, JsValue> {

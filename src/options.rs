@@ -56,6 +56,9 @@ pub struct PhoneOptions {
     pub speaker_id: Option<String>,
     pub ringback: bool,
     pub ringtone: bool,
+    /// A sound to play (looped) for incoming calls instead of the WebAudio ringtone: the
+    /// legacy `incomingRingUrl`.
+    pub ringtone_url: Option<String>,
     pub reconnect: ReconnectPolicy,
     /// How long `login` waits for the registration.
     pub login_timeout_ms: u32,
@@ -82,6 +85,7 @@ impl Default for PhoneOptions {
             speaker_id: None,
             ringback: true,
             ringtone: true,
+            ringtone_url: None,
             reconnect: ReconnectPolicy::default(),
             login_timeout_ms: 15_000,
             dtmf: DtmfTransport::Rfc4733,
@@ -186,67 +190,76 @@ impl PhoneOptions {
     pub fn read(options: &JsValue) -> Result<PhoneOptions, JsValue> {
         let mut o = PhoneOptions::default();
         for (key, value) in fields(options, "options")? {
-            let (k, v) = (key.as_str(), &value);
-            match k {
-                "server" => o.server = Some(text(k, v)?),
-                "uri" => o.uri = Some(text(k, v)?),
-                "displayName" => o.display_name = Some(text(k, v)?),
-                "iceServers" => {
-                    let servers = Array::is_array(v).then(|| Array::from(v));
-                    if !servers.is_some_and(|s| s.iter().all(|server| server.is_object())) {
-                        return Err(bad(k, "must be an array of RTCIceServer objects"));
-                    }
-                    o.ice_servers = value;
-                }
-                "iceGatheringTimeoutMs" => {
-                    o.ice_gathering_timeout_ms = whole(k, v)?.clamp(50, 30_000)
-                }
-                "logLevel" => o.log_level = level(k, v)?,
-                "extraHeaders" => o.extra_headers = header_lines(k, v)?,
-                "register" => o.register = flag(k, v)?,
-                "microphoneId" => o.microphone_id = Some(text(k, v)?),
-                "speakerId" => o.speaker_id = Some(text(k, v)?),
-                "ringback" => o.ringback = flag(k, v)?,
-                "ringtone" => o.ringtone = flag(k, v)?,
-                "reconnect" => {
-                    for (key, value) in fields(v, k)? {
-                        match key.as_str() {
-                            "initialMs" => o.reconnect.initial_ms = whole(&key, &value)?.max(1),
-                            "maxMs" => o.reconnect.max_ms = whole(&key, &value)?,
-                            _ => return Err(bad(&["reconnect.", &key].concat(), "is unknown")),
-                        }
-                    }
-                    o.reconnect.max_ms = o.reconnect.max_ms.max(o.reconnect.initial_ms);
-                }
-                "loginTimeoutMs" => o.login_timeout_ms = whole(k, v)?.max(100),
-                "dtmf" => {
-                    o.dtmf = match text(k, v)?.as_str() {
-                        "rfc4733" => DtmfTransport::Rfc4733,
-                        "info" => DtmfTransport::Info,
-                        _ => return Err(bad(k, "must be rfc4733 or info")),
-                    }
-                }
-                "tokenRefreshLeadSeconds" => o.token_refresh_lead_s = whole(k, v)?,
-                "registerExpires" => o.register_expires = whole(k, v)?.max(30),
-                "trickleIce" => {
-                    o.trickle = match (v.as_bool(), v.as_string().as_deref()) {
-                        (Some(true), _) | (_, Some("half")) => Trickle::Half,
-                        (Some(false), _) => Trickle::Off,
-                        (_, Some("full")) => Trickle::Full,
-                        _ => return Err(bad(k, "must be true, false, \"half\" or \"full\"")),
-                    }
-                }
-                _ => return Err(bad(k, "is unknown")),
+            if !o.set(&key, value)? {
+                return Err(bad(&key, "is unknown"));
             }
         }
         Ok(o)
+    }
+
+    /// Sets option `k` from `value`; `Ok(false)` when there is no such option.
+    fn set(&mut self, k: &str, value: JsValue) -> Result<bool, JsValue> {
+        let v = &value;
+        match k {
+            "server" => self.server = Some(text(k, v)?),
+            "uri" => self.uri = Some(text(k, v)?),
+            "displayName" => self.display_name = Some(text(k, v)?),
+            "iceServers" => {
+                let servers = Array::is_array(v).then(|| Array::from(v));
+                if !servers.is_some_and(|s| s.iter().all(|server| server.is_object())) {
+                    return Err(bad(k, "must be an array of RTCIceServer objects"));
+                }
+                self.ice_servers = value;
+            }
+            "iceGatheringTimeoutMs" => {
+                self.ice_gathering_timeout_ms = whole(k, v)?.clamp(50, 30_000)
+            }
+            "logLevel" => self.log_level = level(k, v)?,
+            "extraHeaders" => self.extra_headers = header_lines(k, v)?,
+            "register" => self.register = flag(k, v)?,
+            "microphoneId" => self.microphone_id = Some(text(k, v)?),
+            "speakerId" => self.speaker_id = Some(text(k, v)?),
+            "ringback" => self.ringback = flag(k, v)?,
+            "ringtone" => self.ringtone = flag(k, v)?,
+            "reconnect" => {
+                let policy = &mut self.reconnect;
+                for (key, value) in fields(v, k)? {
+                    match key.as_str() {
+                        "initialMs" => policy.initial_ms = whole(&key, &value)?.max(1),
+                        "maxMs" => policy.max_ms = whole(&key, &value)?,
+                        _ => return Err(bad(&["reconnect.", &key].concat(), "is unknown")),
+                    }
+                }
+                policy.max_ms = policy.max_ms.max(policy.initial_ms);
+            }
+            "loginTimeoutMs" => self.login_timeout_ms = whole(k, v)?.max(100),
+            "dtmf" => {
+                self.dtmf = match text(k, v)?.as_str() {
+                    "rfc4733" => DtmfTransport::Rfc4733,
+                    "info" => DtmfTransport::Info,
+                    _ => return Err(bad(k, "must be rfc4733 or info")),
+                }
+            }
+            "tokenRefreshLeadSeconds" => self.token_refresh_lead_s = whole(k, v)?,
+            "registerExpires" => self.register_expires = whole(k, v)?.max(30),
+            "trickleIce" => {
+                self.trickle = match (v.as_bool(), v.as_string().as_deref()) {
+                    (Some(true), _) | (_, Some("half")) => Trickle::Half,
+                    (Some(false), _) => Trickle::Off,
+                    (_, Some("full")) => Trickle::Full,
+                    _ => return Err(bad(k, "must be true, false, \"half\" or \"full\"")),
+                }
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
     }
 }
 
 impl LegacyConfig {
     /// Reads the legacy config; like the old library, an invalid one is refused at once.
-    /// `incomingRingUrl` (the old library's custom ring sound) is accepted and not used: the
-    /// ringtone is made with WebAudio.
+    /// Besides its own fields it takes `logLevel`, `extraHeaders` and `server` as `login`
+    /// does; `incomingRingUrl`, the old library's own ring sound, replaces the WebAudio ringtone.
     pub fn read(config: &JsValue) -> Result<LegacyConfig, JsValue> {
         let mut options = PhoneOptions {
             log_level: Level::Log,
@@ -260,10 +273,8 @@ impl LegacyConfig {
                 "domain" => domain = Some(text(k, v)?),
                 "password" => password = Some(text(k, v)?),
                 "authToken" | "callsignToken" => auth_token = Some(text(k, v)?),
-                "logLevel" => options.log_level = level(k, v)?,
-                "extraHeaders" => options.extra_headers = header_lines(k, v)?,
-                "server" => options.server = Some(text(k, v)?),
-                "incomingRingUrl" => drop(text(k, v)?),
+                "incomingRingUrl" => options.ringtone_url = Some(text(k, v)?),
+                "logLevel" | "extraHeaders" | "server" => drop(options.set(k, value)?),
                 _ => return Err(bad(k, "is unknown")),
             }
         }

@@ -12,7 +12,7 @@
 
 use crate::log;
 use wasm_bindgen::JsValue;
-use web_sys::{AudioContext, AudioContextState, GainNode, OscillatorNode};
+use web_sys::{AudioContext, AudioContextState, GainNode, HtmlAudioElement, OscillatorNode};
 
 /// How far ahead a tone's cadence is scheduled, in ms.
 pub const HORIZON_MS: u32 = 180_000;
@@ -69,10 +69,17 @@ impl Tone {
     }
 }
 
+/// What makes the sound of the tone playing.
+enum Sound {
+    /// The two oscillators and their gain node.
+    Synthesised(Vec<OscillatorNode>, GainNode),
+    /// A looped sound file (the legacy `incomingRingUrl`).
+    File(HtmlAudioElement),
+}
+
 struct Playing {
     tone: Tone,
-    oscillators: Vec<OscillatorNode>,
-    gain: GainNode,
+    sound: Sound,
 }
 
 /// Plays at most one tone at a time; owns its `AudioContext`, created on first use.
@@ -80,12 +87,24 @@ struct Playing {
 pub struct Tones {
     context: Option<AudioContext>,
     playing: Option<Playing>,
+    /// A sound file to loop for the ringtone instead of synthesising it.
+    ringtone_url: Option<String>,
 }
 
 impl Tones {
     /// No audio resources are taken until the first `start`.
     pub fn new() -> Tones {
         Tones::default()
+    }
+
+    /// Tones whose ringtone is the sound at `url`, looped (the legacy `incomingRingUrl`);
+    /// the ringback is still synthesised.
+    pub fn with_ringtone_url(url: Option<String>) -> Tones {
+        Tones {
+            context: None,
+            playing: None,
+            ringtone_url: url,
+        }
     }
 
     fn context(&mut self) -> Result<AudioContext, JsValue> {
@@ -104,6 +123,15 @@ impl Tones {
             return Ok(());
         }
         self.stop();
+        if let (Tone::Ringtone, Some(url)) = (tone, self.ringtone_url.as_deref()) {
+            let element = HtmlAudioElement::new_with_src(url)?;
+            element.set_loop(true);
+            // Autoplay may refuse until the user interacts: a warning, not a failure.
+            log::warn_on_rejection(element.play()?, "ringtone not playing");
+            let sound = Sound::File(element);
+            self.playing = Some(Playing { tone, sound });
+            return Ok(());
+        }
         let context = self.context()?;
         if context.state() == AudioContextState::Suspended {
             log::log("audio is suspended until the user interacts with the page");
@@ -127,23 +155,27 @@ impl Tones {
             oscillator.start()?;
             oscillators.push(oscillator);
         }
-        self.playing = Some(Playing {
-            tone,
-            oscillators,
-            gain,
-        });
+        let sound = Sound::Synthesised(oscillators, gain);
+        self.playing = Some(Playing { tone, sound });
         Ok(())
     }
 
     /// Stops the tone, if any. Idempotent.
     pub fn stop(&mut self) {
-        if let Some(playing) = self.playing.take() {
-            for oscillator in &playing.oscillators {
-                // Both only throw for a node that was never started or is already gone.
-                let _ = oscillator.stop();
-                let _ = oscillator.disconnect();
+        match self.playing.take().map(|playing| playing.sound) {
+            Some(Sound::Synthesised(oscillators, gain)) => {
+                for oscillator in &oscillators {
+                    // Both only throw for a node that was never started or is already gone.
+                    let _ = oscillator.stop();
+                    let _ = oscillator.disconnect();
+                }
+                let _ = gain.disconnect();
             }
-            let _ = playing.gain.disconnect();
+            Some(Sound::File(element)) => {
+                // pause() never throws.
+                let _ = element.pause();
+            }
+            None => {}
         }
     }
 

@@ -11,7 +11,7 @@
 use crate::log;
 use core::cell::RefCell;
 use gloo_events::EventListener;
-use js_sys::{ArrayBuffer, Uint8Array};
+use js_sys::Uint8Array;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{BinaryType, CloseEvent, Event, MessageEvent, WebSocket};
@@ -128,12 +128,10 @@ fn frame_text(data: &JsValue) -> Option<String> {
     if let Some(text) = data.as_string() {
         return Some(text);
     }
-    let bytes = data
-        .dyn_ref::<ArrayBuffer>()
-        .map(|b| Uint8Array::new(b).to_vec());
-    match bytes.map(String::from_utf8) {
-        Some(Ok(text)) => Some(text),
-        _ => {
+    // binaryType is "arraybuffer": anything but text is an ArrayBuffer.
+    match String::from_utf8(Uint8Array::new(data).to_vec()) {
+        Ok(text) => Some(text),
+        Err(_) => {
             log::warn("dropped a websocket frame that is not UTF-8 text");
             None
         }

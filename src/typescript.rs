@@ -20,7 +20,9 @@ export interface LoginOptions {
 }
 export interface LegacyPhoneConfig {
   username: string; domain: string; password?: string; authToken?: string;
+  /** The old name of `authToken`. */ callsignToken?: string;
   logLevel?: Exclude<LogLevel, 'silent'>; extraHeaders?: string[]; server?: string;
+  /** A sound to loop for incoming calls instead of the built-in ringtone. */ incomingRingUrl?: string;
 }
 export interface CallOptions { extraHeaders?: string[]; identity?: string; }
 export interface AudioDevice { id: string; name: string; }

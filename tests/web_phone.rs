@@ -373,6 +373,8 @@ async fn legacy_create_phone_registers_and_calls() {
     set("domain", HOST.into());
     set("authToken", token("alice", 3600).into());
     set("logLevel", "warn".into());
+    // The old library's own ring sound (nothing is served there: the ringtone fails quietly).
+    set("incomingRingUrl", "/no-such-ring.wav".into());
     let legacy = BWClient::create_phone(config.clone().into()).expect("valid legacy config");
     assert!(!legacy.registered(), "nothing connects before register()");
     let events = Events::default();
@@ -398,6 +400,10 @@ async fn legacy_create_phone_registers_and_calls() {
     a_call.hangup().unwrap();
     b_events.wait("ended", "ended").await;
     // Invalid legacy configs throw, like the old library's Joi validation.
+    set("ringback", false.into());
+    let err = BWClient::create_phone(config.clone().into()).err().expect("not a legacy field");
+    assert!(message_of(&err).contains("ringback"), "{}", message_of(&err));
+    Reflect::delete_property(&config, &"ringback".into()).unwrap();
     set("password", "both".into());
     let err = BWClient::create_phone(config.clone().into())
         .err()

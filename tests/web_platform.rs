@@ -275,3 +275,47 @@ fn payloads_are_plain_objects_with_null_for_none() {
         1006
     );
 }
+
+#[wasm_bindgen_test]
+fn a_ringtone_url_is_looped_instead_of_the_synthesised_ringtone() {
+    // Record which media elements the page is asked to play and to pause.
+    let (played, paused) = (js_sys::Array::new(), js_sys::Array::new());
+    let proto = Reflect::get(&js_sys::global(), &"HTMLMediaElement".into())
+        .and_then(|c| Reflect::get(&c, &"prototype".into()))
+        .unwrap();
+    let originals = [
+        Reflect::get(&proto, &"play".into()).unwrap(),
+        Reflect::get(&proto, &"pause".into()).unwrap(),
+    ];
+    let recorder = Function::new_with_args(
+        "seen",
+        "return function () { seen.push(this); return Promise.resolve(); }",
+    );
+    let record = |seen: &js_sys::Array| recorder.call1(&JsValue::NULL, seen).unwrap();
+    Reflect::set(&proto, &"play".into(), &record(&played)).unwrap();
+    Reflect::set(&proto, &"pause".into(), &record(&paused)).unwrap();
+
+    let mut tones = Tones::with_ringtone_url(Some("/ring.wav".into()));
+    tones.start(Tone::Ringtone).expect("ringtone");
+    assert_eq!(tones.playing(), Some(Tone::Ringtone));
+    tones
+        .start(Tone::Ringback)
+        .expect("the ringback is still synthesised");
+    assert_eq!(tones.playing(), Some(Tone::Ringback));
+    tones.start(Tone::Ringtone).expect("ringtone again");
+    tones.stop();
+    Reflect::set(&proto, &"play".into(), &originals[0]).unwrap();
+    Reflect::set(&proto, &"pause".into(), &originals[1]).unwrap();
+
+    assert_eq!(played.length(), 2, "one looped element per ringtone start");
+    let first: web_sys::HtmlMediaElement = played.get(0).unchecked_into();
+    assert!(first.src().ends_with("/ring.wav"), "{}", first.src());
+    assert!(first.loop_());
+    assert_eq!(
+        paused.length(),
+        2,
+        "each paused when the tone changed or stopped"
+    );
+    assert_eq!(played.get(0), paused.get(0));
+    assert_eq!(played.get(1), paused.get(1));
+}

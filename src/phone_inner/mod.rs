@@ -124,11 +124,15 @@ impl PhoneInner {
     /// A phone that has not connected yet; [`PhoneInner::connect`] opens the socket.
     pub fn new(ua: Ua, options: PhoneOptions, url: String, token: Option<Token>) -> Rc<Self> {
         log::set_level(options.log_level);
+        let tones = Tones::with_ringtone_url(options.ringtone_url.clone());
         let phone = Rc::new_cyclic(|me: &Weak<PhoneInner>| {
             // Unregisters when the page goes away (the legacy library did on `beforeunload`).
-            let pagehide = web_sys::window().map(|window| {
+            let page = js_sys::global();
+            let listens = js_sys::Reflect::get(&page, &"addEventListener".into())
+                .is_ok_and(|f| f.is_function());
+            let pagehide = listens.then(|| {
                 let me = me.clone();
-                EventListener::new(&window, "pagehide", move |_| {
+                EventListener::new(page.unchecked_ref(), "pagehide", move |_| {
                     if let Some(phone) = me.upgrade() {
                         phone.on_pagehide();
                     }
@@ -156,7 +160,7 @@ impl PhoneInner {
                 message_waiters: RefCell::default(),
                 calls: RefCell::default(),
                 deferred: RefCell::default(),
-                tones: RefCell::default(),
+                tones: RefCell::new(tones),
                 _pagehide: pagehide,
             }
         });
