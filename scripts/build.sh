@@ -25,6 +25,9 @@ CARGO_ARGS=(rustc -p bwclient --lib --release --target wasm32-unknown-unknown --
 # (parsing, the user agent's event handling) use a few tens of KiB; an overflow would trap, as
 # wasm-ld puts the stack first.
 LINK_ARGS=(-- -Clink-arg=-zstack-size=131072)
+# Without reference types and multi-value returns, wasm-bindgen keeps JS values in a JS-side
+# heap and returns through memory: measured 1.3 KB gzip smaller, and older browsers load it.
+FEATURES="-Ctarget-feature=-reference-types,-multivalue"
 
 # std rebuilt for size: panics abort on the spot (no message formatting, no file/line table),
 # Debug output compiled out, std's size-first algorithms. These are unstable rustc/cargo flags,
@@ -33,13 +36,13 @@ LINK_ARGS=(-- -Clink-arg=-zstack-size=131072)
 # future rustc renames a flag, the build falls back to the prebuilt std and says so.
 size_build() {
   RUSTC_BOOTSTRAP=1 \
-  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none ${BWCLIENT_EXTRA_RUSTFLAGS:-}" \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$FEATURES -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none ${BWCLIENT_EXTRA_RUSTFLAGS:-}" \
     cargo "${CARGO_ARGS[@]}" -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "${LINK_ARGS[@]}"
 }
 say "compiling the crate for wasm32 (release, size-optimised std)"
 if ! { [ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ] && size_build 2>"$ROOT/target/size-build.log"; }; then
   say "the size-optimised std build failed (target/size-build.log); building with the prebuilt std"
-  cargo "${CARGO_ARGS[@]}" "${LINK_ARGS[@]}"
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$FEATURES" cargo "${CARGO_ARGS[@]}" "${LINK_ARGS[@]}"
 fi
 
 version=$(cargo metadata --no-deps --format-version 1 | node -e '

@@ -401,8 +401,14 @@ async fn legacy_create_phone_registers_and_calls() {
     b_events.wait("ended", "ended").await;
     // Invalid legacy configs throw, like the old library's Joi validation.
     set("ringback", false.into());
-    let err = BWClient::create_phone(config.clone().into()).err().expect("not a legacy field");
-    assert!(message_of(&err).contains("ringback"), "{}", message_of(&err));
+    let err = BWClient::create_phone(config.clone().into())
+        .err()
+        .expect("not a legacy field");
+    assert!(
+        message_of(&err).contains("ringback"),
+        "{}",
+        message_of(&err)
+    );
     Reflect::delete_property(&config, &"ringback".into()).unwrap();
     set("password", "both".into());
     let err = BWClient::create_phone(config.clone().into())
