@@ -39,8 +39,11 @@ size_build() {
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$FEATURES -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none ${BWCLIENT_EXTRA_RUSTFLAGS:-}" \
     cargo "${CARGO_ARGS[@]}" -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "${LINK_ARGS[@]}"
 }
-say "compiling the crate for wasm32 (release, size-optimised std)"
-if ! { [ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ] && size_build 2>"$ROOT/target/size-build.log"; }; then
+say "compiling the crate for wasm32 (release, size-optimised std; a few minutes the first time)"
+mkdir -p "$ROOT/target"
+# cargo's progress shows, and goes to target/size-build.log too.
+if ! { [ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ] \
+    && size_build 2>&1 | tee "$ROOT/target/size-build.log" >&2; }; then
   say "the size-optimised std build failed (target/size-build.log); building with the prebuilt std"
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$FEATURES" cargo "${CARGO_ARGS[@]}" "${LINK_ARGS[@]}"
 fi

@@ -4,17 +4,19 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 
-step() { printf '\n== %s\n' "$*"; }
 t0=$(date +%s)
+# One line per step, with the time since the start: long steps show cargo's own progress.
+step() { printf '\n== [%ss] %s\n' "$(( $(date +%s) - t0 ))" "$*"; }
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
 step "cargo clippy (workspace, all targets, -D warnings; and the browser crate for wasm32)"
-cargo clippy -q --workspace --all-targets --all-features -- -D warnings
-cargo clippy -q -p bwclient --target wasm32-unknown-unknown --all-targets -- -D warnings
+cargo clippy --workspace --all-targets --all-features -- -D warnings
+cargo clippy -p bwclient --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 step "native tests (cargo test --workspace)"
+cargo test --workspace --all-features --no-run
 set +e
 mkdir -p target
 cargo test --workspace --all-features >target/test-output.log 2>&1
@@ -28,13 +30,13 @@ fi
 passed=$(grep -oE '^test result: ok\. [0-9]+ passed' target/test-output.log | awk '{s+=$4} END {print s+0}')
 
 step "core crate builds for wasm32-unknown-unknown"
-cargo build -q -p bwclient-sip --target wasm32-unknown-unknown
+cargo build -p bwclient-sip --target wasm32-unknown-unknown
 
 step "browser tests: wasm-pack test --headless --chrome (tests/web_*.rs, real server and media, loopback-only netns)"
-cargo build -q -p bwclient-server
+cargo build -p bwclient-server
 # Compile first: the namespace has no network.
 cargo fetch -q
-bash scripts/browser-tests.sh --build >target/browser-build.log 2>&1 || { tail -50 target/browser-build.log; exit 1; }
+bash scripts/browser-tests.sh --build
 run="$ROOT/target/browser-tests"
 rm -rf "$run"; mkdir -p "$run"
 set +e
