@@ -13,7 +13,6 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod directory;
-pub mod e164;
 pub mod rest;
 pub mod sip;
 pub mod static_files;

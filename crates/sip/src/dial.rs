@@ -120,6 +120,37 @@ mod tests {
         assert_eq!(normalize_number("555-CALL-NOW"), None);
     }
 
+    /// The one normaliser serves dial strings here and the REST `phoneNumbers` of
+    /// `bwclient-server`: the inputs each accepted or refused before they were one function.
+    #[test]
+    fn the_table_of_numbers_both_sides_took() {
+        let us = Some("+12223334444");
+        let table: &[(&str, Option<&str>)] = &[
+            ("+12223334444", us),
+            ("222-333-4444", us),
+            ("+1 (222) 333 4444", us),
+            ("(222) 333-4444", us),
+            ("1 222 333 4444", us),
+            ("222.333.4444", us),
+            (" 2223334444 ", us),
+            ("222\u{a0}333\u{a0}4444", us),
+            ("+44 20 7946 0958", Some("+442079460958")),
+            ("442079460958", None),
+            ("", None),
+            ("+", None),
+            ("abc", None),
+            ("222-333-444x", None),
+            ("12345", None),
+            ("+1234567890123456", None),
+            ("+0123456789", None),
+            ("++12223334444", None),
+            ("-222-333-4444", None),
+        ];
+        for (input, e164) in table {
+            assert_eq!(normalize_number(input).as_deref(), *e164, "{input:?}");
+        }
+    }
+
     #[test]
     fn dial_targets() {
         let p = |s: &str| {

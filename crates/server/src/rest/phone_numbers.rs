@@ -46,7 +46,7 @@ pub async fn create(
     AuthUser(user): AuthUser,
     JsonBody(body): JsonBody<CreatePhoneNumber>,
 ) -> Result<Response, ApiError> {
-    let number = crate::e164::normalize(&body.number).ok_or_else(|| {
+    let number = bwclient_sip::dial::normalize_number(&body.number).ok_or_else(|| {
         ApiError::invalid_field("number", "an E.164 number (+ and digits) or a US number")
     })?;
     let endpoint = state
@@ -76,7 +76,7 @@ fn find(state: &AppState, user_id: &str, key: &str) -> Result<PhoneNumber, ApiEr
     if let Some(found) = state.store.phone_number(user_id, key)? {
         return Ok(found);
     }
-    match crate::e164::normalize(key) {
+    match bwclient_sip::dial::normalize_number(key) {
         Some(e164) => state.store.phone_number_by_number(user_id, &e164)?,
         None => None,
     }
