@@ -53,22 +53,22 @@ pub use name_addr::NameAddr;
 pub use uri::{Param, Scheme, Uri};
 
 // The user agent core (transactions, dialogs, calls, registration, auth).
+// The surface is what the browser layer and the server use; the machinery behind it
+// (transactions, dialogs, timers, the RNG, sipfrag and DTMF bodies) is the crate's own.
 pub mod auth;
-pub mod rng;
-pub mod time;
-pub mod timer;
-
-pub use time::Time;
 pub mod call;
-pub mod dialog;
-pub mod dtmf;
+pub(crate) mod dialog;
+pub(crate) mod dtmf;
 pub mod events;
 pub mod reason_phrase;
 pub mod registration;
-pub mod sipfrag;
-pub mod transaction;
+pub(crate) mod rng;
+pub(crate) mod sipfrag;
+pub mod time;
+pub(crate) mod timer;
+pub(crate) mod transaction;
 pub mod ua;
 
 pub use call::CallHandle;
-pub use events::Event as UaEvent;
+pub use time::Time;
 pub use ua::{Input, Output, Ua, UaConfig, UaError};

@@ -5,15 +5,12 @@ use crate::time::Time;
 use core::time::Duration;
 
 /// RFC 3261 §17.1.1.1: the round-trip estimate, 500 ms.
-pub const T1: Duration = Duration::from_millis(500);
+const T1: Duration = Duration::from_millis(500);
 
 /// RFC 3261 §17.1.1.2 Timer B, §17.1.2.2 Timer F, §17.2.1 Timer H, RFC 6026 Timers L and M:
-/// `64 * T1` = 32 s.
-pub const TIMER_64_T1: Duration = Duration::from_millis(64 * 500);
-
-/// Timers D, I, J and K are zero over a reliable transport (RFC 3261 §17.1.1.2, §17.1.2.2,
-/// §17.2.1, §17.2.2); WebSocket is reliable, so those states end at once.
-pub const RELIABLE_ZERO: Duration = Duration::ZERO;
+/// `64 * T1` = 32 s. (Timers D, I, J and K are zero over a reliable transport, RFC 3261
+/// §17.1.1.2, §17.1.2.2, §17.2.1, §17.2.2: over WebSocket those states end at once.)
+pub const TIMER_64_T1: Duration = T1.saturating_mul(64);
 
 /// Deadlines keyed by a small copyable kind. Setting a kind again moves its deadline.
 #[derive(Debug, Clone)]

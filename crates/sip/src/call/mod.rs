@@ -59,40 +59,75 @@ pub enum CallTimer {
 
 /// One call.
 #[derive(Debug, Clone)]
-pub struct Call {
+pub(crate) struct Call {
+    pub(crate) handle: CallHandle,
+    pub(crate) direction: CallDirection,
+    pub(crate) state: CallState,
+    /// Early or confirmed dialog; `None` before the first response with a To tag (UAC).
+    pub(crate) dialog: Option<Dialog>,
+    pub(crate) local_tag: String,
+    /// UAC: the INVITE as last sent (CANCEL and ACK copy it). UAS: the INVITE received.
+    pub(crate) invite: Request,
+    /// UAS: the branch of the INVITE's server transaction, to answer through it.
+    pub(crate) invite_branch: String,
+    /// True if the initial INVITE carried an offer (else the offer is in the 2xx and the
+    /// answer in the ACK).
+    pub(crate) offer_in_invite: bool,
+    /// UAC: a provisional response arrived (a CANCEL may be sent, §9.1).
+    pub(crate) got_provisional: bool,
+    /// The re-INVITE sub-state (only meaningful once confirmed).
+    pub(crate) negotiation: Negotiation,
+    /// A transfer the peer asked of us (REFER received).
+    pub(crate) transfer_in: Option<TransferIn>,
+    /// A transfer we asked of the peer (REFER sent).
+    pub(crate) transfer_out: Option<TransferOut>,
+    /// This call was placed to carry out a REFER received in that call.
+    pub(crate) transfer_of: Option<CallHandle>,
+    pub(crate) timers: TimerTable<CallTimer>,
+    /// UAC: the last ACK for a 2xx, re-sent if the 2xx is (§13.2.2.4).
+    pub(crate) last_ack: Option<Request>,
+    /// The peer listed the `trickle-ice` Info Package in `Recv-Info` (RFC 8840 §4.1,
+    /// RFC 6086 §5.2.2): in its INVITE (UAS) or in the response that made the dialog (UAC).
+    pub(crate) peer_trickles: bool,
+}
+
+/// What a new call starts from: who placed it, its dialog so far and its INVITE.
+pub(crate) struct NewCall {
     pub handle: CallHandle,
     pub direction: CallDirection,
     pub state: CallState,
-    /// Early or confirmed dialog; `None` before the first response with a To tag (UAC).
     pub dialog: Option<Dialog>,
-    pub call_id: String,
     pub local_tag: String,
-    /// UAC: the INVITE as last sent (CANCEL and ACK copy it). UAS: the INVITE received.
     pub invite: Request,
-    /// UAS: the branch of the INVITE's server transaction, to answer through it.
     pub invite_branch: String,
-    /// True if the initial INVITE carried an offer (else the offer is in the 2xx and the
-    /// answer in the ACK).
     pub offer_in_invite: bool,
-    /// UAC: a provisional response arrived (a CANCEL may be sent, §9.1).
-    pub got_provisional: bool,
-    /// The re-INVITE sub-state (only meaningful once confirmed).
-    pub negotiation: Negotiation,
-    /// A transfer the peer asked of us (REFER received).
-    pub transfer_in: Option<TransferIn>,
-    /// A transfer we asked of the peer (REFER sent).
-    pub transfer_out: Option<TransferOut>,
-    /// This call was placed to carry out a REFER received in that call.
-    pub transfer_of: Option<CallHandle>,
     pub timers: TimerTable<CallTimer>,
-    /// UAC: the last ACK for a 2xx, re-sent if the 2xx is (§13.2.2.4).
-    pub last_ack: Option<Request>,
-    /// The peer listed the `trickle-ice` Info Package in `Recv-Info` (RFC 8840 §4.1,
-    /// RFC 6086 §5.2.2): in its INVITE (UAS) or in the response that made the dialog (UAC).
     pub peer_trickles: bool,
 }
 
 impl Call {
+    /// A call in its first state: no provisional response, no re-INVITE, no transfer yet.
+    pub(crate) fn new(new: NewCall) -> Call {
+        Call {
+            handle: new.handle,
+            direction: new.direction,
+            state: new.state,
+            dialog: new.dialog,
+            local_tag: new.local_tag,
+            invite: new.invite,
+            invite_branch: new.invite_branch,
+            offer_in_invite: new.offer_in_invite,
+            got_provisional: false,
+            negotiation: Negotiation::Idle,
+            transfer_in: None,
+            transfer_out: None,
+            transfer_of: None,
+            timers: new.timers,
+            last_ack: None,
+            peer_trickles: new.peer_trickles,
+        }
+    }
+
     /// §14.1: the UA that generated the Call-ID (the original caller) backs off longer.
     pub fn owns_call_id(&self) -> bool {
         self.direction == CallDirection::Outgoing

@@ -32,10 +32,7 @@ impl RouteSet {
         Ok(RouteSet { routes })
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.routes.is_empty()
-    }
-
+    #[cfg(test)]
     pub fn routes(&self) -> &[NameAddr] {
         &self.routes
     }

@@ -55,6 +55,7 @@ impl ClientInvite {
         }
     }
 
+    #[cfg(test)]
     pub fn state(&self) -> ClientInviteState {
         self.state
     }
@@ -68,6 +69,7 @@ impl ClientInvite {
     }
 
     /// True once a response has arrived (a CANCEL may only be sent after one, §9.1).
+    #[cfg(test)]
     pub fn has_response(&self) -> bool {
         self.state != ClientInviteState::Calling
     }

@@ -39,6 +39,7 @@ impl ClientNonInvite {
         }
     }
 
+    #[cfg(test)]
     pub fn state(&self) -> ClientNonInviteState {
         self.state
     }

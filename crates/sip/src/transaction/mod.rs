@@ -16,10 +16,10 @@ pub mod client_non_invite;
 pub mod server_invite;
 pub mod server_non_invite;
 
-pub use client_invite::{ClientInvite, ClientInviteState};
-pub use client_non_invite::{ClientNonInvite, ClientNonInviteState};
-pub use server_invite::{ServerInvite, ServerInviteState};
-pub use server_non_invite::{ServerNonInvite, ServerNonInviteState};
+pub use client_invite::ClientInvite;
+pub use client_non_invite::ClientNonInvite;
+pub use server_invite::ServerInvite;
+pub use server_non_invite::ServerNonInvite;
 
 use crate::message::Response;
 

@@ -52,6 +52,7 @@ impl ServerInvite {
         }
     }
 
+    #[cfg(test)]
     pub fn state(&self) -> ServerInviteState {
         self.state
     }

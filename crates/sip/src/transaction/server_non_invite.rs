@@ -28,10 +28,6 @@ impl ServerNonInvite {
         }
     }
 
-    pub fn state(&self) -> ServerNonInviteState {
-        self.state
-    }
-
     pub fn request(&self) -> &Request {
         &self.request
     }

@@ -4,7 +4,7 @@
 use super::build::set_body;
 use super::server::ServerMachine;
 use super::{parts, Ua, UaError};
-use crate::call::{Call, CallDirection, CallHandle, CallState, CallTimer, Negotiation};
+use crate::call::{Call, CallDirection, CallHandle, CallState, CallTimer, Negotiation, NewCall};
 use crate::dialog::{copy_record_route, Dialog, DialogState};
 use crate::events::{Discard, EndReason, Event};
 use crate::header::typed::{FromHeader, ToHeader};
@@ -36,25 +36,18 @@ impl Ua {
         let handle = self.new_call_handle();
         let mut timers = TimerTable::new();
         timers.set(CallTimer::NoAnswer, now + self.config.no_answer_timeout);
-        self.calls.push(Call {
+        self.calls.push(Call::new(NewCall {
             handle,
             direction: CallDirection::Incoming,
             state: CallState::Incoming,
             dialog: Some(dialog),
-            call_id: parts::call_id(&request.headers).unwrap_or_default(),
             local_tag: tag.clone(),
             invite: request.clone(),
             invite_branch: branch.to_owned(),
             offer_in_invite: offer.is_some(),
-            got_provisional: false,
-            negotiation: Negotiation::Idle,
-            transfer_in: None,
-            transfer_out: None,
-            transfer_of: None,
             timers,
-            last_ack: None,
             peer_trickles: super::trickle::lists_trickle(&request.headers),
-        });
+        }));
         let mut ringing = self.response_to(&request, 180, Some(&tag));
         copy_record_route(&request, &mut ringing);
         ringing

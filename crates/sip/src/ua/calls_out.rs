@@ -4,7 +4,7 @@ use super::build::set_body;
 use super::client::Owner;
 use super::{parts, Ua, UaError};
 use crate::auth::attempts::Attempts;
-use crate::call::{Call, CallDirection, CallHandle, CallState, CallTimer, Negotiation};
+use crate::call::{Call, CallDirection, CallHandle, CallState, CallTimer, Negotiation, NewCall};
 use crate::dialog::{Dialog, DialogState};
 use crate::events::{EndReason, Event};
 use crate::header::name::HeaderName;
@@ -78,25 +78,18 @@ impl Ua {
         }
         let mut timers = TimerTable::new();
         timers.set(CallTimer::NoAnswer, now + self.config.no_answer_timeout);
-        self.calls.push(Call {
+        self.calls.push(Call::new(NewCall {
             handle,
             direction: CallDirection::Outgoing,
             state: CallState::Calling,
             dialog: None,
-            call_id,
             local_tag: tag,
             invite: request.clone(),
             invite_branch: String::new(),
             offer_in_invite: offer.is_some(),
-            got_provisional: false,
-            negotiation: Negotiation::Idle,
-            transfer_in: None,
-            transfer_out: None,
-            transfer_of: None,
             timers,
-            last_ack: None,
             peer_trickles: false,
-        });
+        }));
         let sent = self.send_client(now, request, Owner::Call(handle), Attempts::default());
         if let Ok(call) = self.call_mut(handle) {
             call.invite = sent;
