@@ -52,6 +52,42 @@ async function login(token) {
   setStatus('registered', 'online');
 }
 
+// Audio levels for the meters: the RMS of the waveform in dBFS, -60..0 dB shown as 0..100 %
+// (a peak reading barely moves for speech).
+let audioContext = null;
+function levelMeter(stream, fill) {
+  audioContext = audioContext || new AudioContext();
+  audioContext.resume().catch(() => {});
+  const analyser = audioContext.createAnalyser();
+  analyser.fftSize = 1024;
+  const source = audioContext.createMediaStreamSource(stream);
+  source.connect(analyser);
+  const data = new Float32Array(analyser.fftSize);
+  let running = true;
+  const tick = () => {
+    if (!running) return;
+    analyser.getFloatTimeDomainData(data);
+    let sum = 0;
+    for (const v of data) sum += v * v;
+    const db = 20 * Math.log10(Math.sqrt(sum / data.length) || 1e-6);
+    fill.style.width = `${Math.max(0, Math.min(100, ((db + 60) / 60) * 100)).toFixed(0)}%`;
+    requestAnimationFrame(tick);
+  };
+  tick();
+  return () => { running = false; source.disconnect(); fill.style.width = '0%'; };
+}
+
+// The call's quality from getStats(): round trip, jitter, estimated MOS, codec.
+function qualityLine(s) {
+  const parts = [];
+  if (s.rtt != null) parts.push(`RTT ${s.rtt.toFixed(0)} ms`);
+  if (s.jitter != null) parts.push(`jitter ${s.jitter.toFixed(1)} ms`);
+  if (s.mos != null) parts.push(`MOS ${s.mos.toFixed(1)}`);
+  if (s.codec) parts.push(s.codec);
+  if (s.packetsLost > 0) parts.push(`${s.packetsLost} lost`);
+  return parts.join(' · ');
+}
+
 function fmtDuration(ms) {
   const s = Math.max(0, Math.floor(ms / 1000));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
@@ -90,10 +126,21 @@ function addCall(call) {
   };
 
   call.on('ringing', () => { state = 'ringing'; render(); });
+  let stopMeter = null;
+  let quality = null;
   call.on('connected', () => {
     state = 'connected';
     render();
     timer = setInterval(() => { timerEl.textContent = fmtDuration(call.getInfo().duration ?? 0); }, 500);
+    li.querySelector('.call-quality').hidden = false;
+    const show = () => {
+      // The far end's stream may come a moment after the call connects.
+      const remote = !stopMeter && call.getRemoteStream();
+      if (remote) stopMeter = levelMeter(remote, li.querySelector('.remote-level'));
+      call.getStats().then((s) => { li.querySelector('.quality').textContent = qualityLine(s); }, () => {});
+    };
+    show();
+    quality = setInterval(show, 1000);
   });
   call.on('held', () => { state = 'held'; render(); });
   call.on('unheld', () => { state = 'connected'; render(); });
@@ -103,6 +150,9 @@ function addCall(call) {
   const end = (e) => {
     state = 'ended';
     clearInterval(timer);
+    clearInterval(quality);
+    if (stopMeter) stopMeter();
+    stopMeter = null;
     li.querySelector('.dtmf-seen').textContent += e?.reason ? `  (${e.reason}${e.code ? ` ${e.code}` : ''})` : '';
     render();
     calls.delete(call);
@@ -160,20 +210,7 @@ $('pad').querySelectorAll('button').forEach((b) => {
 // Microphone level meter: the page's own analyser on the default microphone.
 async function startMeter() {
   try {
-    const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
-    const ctx = new AudioContext();
-    const analyser = ctx.createAnalyser();
-    analyser.fftSize = 512;
-    ctx.createMediaStreamSource(stream).connect(analyser);
-    const data = new Uint8Array(analyser.fftSize);
-    const tick = () => {
-      analyser.getByteTimeDomainData(data);
-      let peak = 0;
-      for (const v of data) peak = Math.max(peak, Math.abs(v - 128));
-      $('mic-level').style.width = `${Math.min(100, (peak / 128) * 160)}%`;
-      requestAnimationFrame(tick);
-    };
-    tick();
+    levelMeter(await navigator.mediaDevices.getUserMedia({ audio: true }), $('mic-level'));
   } catch (e) {
     log(`microphone meter unavailable: ${e.message}`);
   }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { launchBrowser, newParty, screenshot } from './browser.mjs';
+import { waitFor } from './wait.mjs';
 import { recordFigures } from './figures.mjs';
 import { assertLoopback, dtmfReceived, expectAudioBothWays, expectAudioStopped, expectDtmfReceived } from './media.mjs';
 import { clickPad, demoCall, demoEndQuietly, demoHangup, demoLogin } from './ours-demo.mjs';
@@ -32,6 +33,13 @@ export function ourDemoSuite({ suite, label, via }) {
       const t0 = Date.now();
       await Promise.all([demoLogin(alice, 'alice', via), demoLogin(bob, 'bob', via)]);
       recordFigures(t, suite, 'login', { bothRegisteredMs: Date.now() - t0 });
+      // The page names its icon, which the server serves: no 404 for /favicon.ico on each load.
+      const icon = await alice.page.evaluate(async () => {
+        const href = document.querySelector('link[rel="icon"]')?.getAttribute('href');
+        const r = href ? await fetch(href) : null;
+        return { href, status: r?.status, type: r?.headers.get('content-type') };
+      });
+      assert.deepEqual(icon, { href: 'favicon.svg', status: 200, type: 'image/svg+xml' });
     });
 
     test('alice dials bob, bob answers: audio both ways; bob (the callee) hangs up', async (t) => {
@@ -40,6 +48,13 @@ export function ourDemoSuite({ suite, label, via }) {
         const media = await expectAudioBothWays(alice, bob);
         assertLoopback(media.alice, 'alice');
         assertLoopback(media.bob, 'bob');
+        // The call card shows the far end's level and the call's quality (getStats).
+        for (const party of [alice, bob]) {
+          await waitFor(`${party.name}'s quality line`, () => party.page.textContent('[data-testid="quality"]'),
+            { accept: (text) => /RTT \d+ ms · jitter [\d.]+ ms · MOS [1-4]\.\d · opus/.test(text ?? '') });
+          await waitFor(`${party.name}'s far-end meter moving`, () =>
+            party.page.$eval('[data-testid="remote-level"]', (el) => parseFloat(el.style.width) || 0), { accept: (w) => w > 0 });
+        }
         await Promise.all([screenshot(alice, suite, 'alice-mid-call'), screenshot(bob, suite, 'bob-mid-call')]);
         const { answeredAt, ...times } = setup;
         recordFigures(t, suite, 'call', { ...times, firstAudioAfterAnswerMs: media.alice.firstFrameAt - answeredAt, codec: media.alice.codec });
