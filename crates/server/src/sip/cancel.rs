@@ -12,7 +12,7 @@ use bwclient_sip::{HeaderName, Request};
 use std::time::Instant;
 
 impl SipService {
-    pub(super) fn on_cancel(&self, conn: ConnId, req: &Request) {
+    pub(super) fn on_cancel(&self, now: Instant, conn: ConnId, req: &Request) {
         let Some(branch) = top_via(&req.headers).and_then(|v| v.branch().map(str::to_owned)) else {
             self.send(
                 conn,
@@ -40,11 +40,11 @@ impl SipService {
                 Some(txn) => {
                     out.send(conn, response_frame(reply(req, 200, "OK")));
                     if !txn.final_sent {
-                        cancel_pending(txn, reason.as_deref(), Instant::now(), &mut out);
+                        cancel_pending(txn, reason.as_deref(), now, &mut out);
                     }
                 }
             }
         }
-        self.flush(out);
+        self.flush(now, out);
     }
 }

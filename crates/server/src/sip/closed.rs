@@ -15,7 +15,7 @@ use std::time::Instant;
 
 impl SipService {
     /// Forgets everything bound to `conn`.
-    pub(super) fn connection_closed(&self, conn: ConnId) {
+    pub fn connection_closed(&self, now: Instant, conn: ConnId) {
         self.conns.remove(conn);
         // Who this connection was, read before its bindings go.
         let gone = self.identities_on(conn);
@@ -23,7 +23,6 @@ impl SipService {
         if dropped > 0 {
             tracing::debug!(conn = %conn, dropped, "sip: bindings of closed connection removed");
         }
-        let now = Instant::now();
         let mut out = Out::default();
         {
             let mut st = lock(&self.proxy);
@@ -76,7 +75,7 @@ impl SipService {
                 }
             }
         }
-        self.flush(out);
+        self.flush(now, out);
     }
 }
 

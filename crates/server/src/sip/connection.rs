@@ -64,7 +64,7 @@ pub async fn run(service: Arc<SipService>, mut socket: WebSocket, slot: ConnSlot
             }
         }
     }
-    service.connection_closed(conn);
+    service.connection_closed(Instant::now(), conn);
     drop(slot);
     tracing::debug!(conn = %conn, "sip: websocket closed");
 }
@@ -85,11 +85,13 @@ fn on_data(
         // A lone CRLF (a pong, or padding between messages, RFC 3261 §7.5) is ignored.
         return None;
     }
-    if !bucket.admit(Instant::now()) {
+    // The one clock reading per frame: everything the frame causes happens at `now`.
+    let now = Instant::now();
+    if !bucket.admit(now) {
         service.answer_broken(conn, bytes, 503, "Service Unavailable: rate limit");
         return None;
     }
-    service.on_frame(conn, bytes);
+    service.on_frame(now, conn, bytes);
     None
 }
 

@@ -20,7 +20,13 @@ use std::time::Instant;
 impl SipService {
     /// Forwards `req`, which arrived on `conn` with the ends `(a, b)` of its flow token in its
     /// top Route.
-    pub(super) fn on_routed(&self, conn: ConnId, mut req: Request, (a, b): (Side, Side)) {
+    pub(super) fn on_routed(
+        &self,
+        now: Instant,
+        conn: ConnId,
+        mut req: Request,
+        (a, b): (Side, Side),
+    ) {
         let is_ack = req.method == Method::ACK;
         let answer = |req: &Request, code: u16, reason: &str| {
             // ACK is never answered (RFC 3261 §17.2.1, §17.2.3).
@@ -33,15 +39,15 @@ impl SipService {
             (a, b)
         } else if conn == b.conn {
             (b, a)
-        } else if self.is_side(conn, &a) {
+        } else if self.is_side(now, conn, &a) {
             (a, b)
-        } else if self.is_side(conn, &b) {
+        } else if self.is_side(now, conn, &b) {
             (b, a)
         } else {
             // The token is genuine but for other ends: not this client's dialog.
             return answer(&req, 403, "Forbidden: route belongs to another connection");
         };
-        let Some(other) = self.live_conn(&theirs) else {
+        let Some(other) = self.live_conn(now, &theirs) else {
             // RFC 5626 §5.3: the flow the dialog used is gone and nothing replaced it.
             return answer(&req, 430, "Flow Failed");
         };
@@ -85,7 +91,7 @@ impl SipService {
                 who: theirs.who,
                 request: fwd,
                 state: BranchState::Calling,
-                started: Instant::now(),
+                started: now,
                 cancel_sent: None,
             }],
             final_sent: false,
@@ -95,6 +101,6 @@ impl SipService {
             call: None,
         });
         drop(st);
-        self.flush(out);
+        self.flush(now, out);
     }
 }

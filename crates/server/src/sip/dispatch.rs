@@ -8,6 +8,7 @@ use super::salvage::salvage;
 use super::service::SipService;
 use super::side::Side;
 use bwclient_sip::{HeaderName, MaxForwards, Message, Method, Request, Route, Scheme};
+use std::time::Instant;
 
 /// Methods listed in `Allow` of the server's own answers (RFC 3261 §20.5).
 const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, MESSAGE, INFO, UPDATE, REFER, NOTIFY, SUBSCRIBE, PRACK";
@@ -23,14 +24,15 @@ enum RouteCheck {
 }
 
 impl SipService {
-    /// Handles the bytes of one WebSocket frame from `conn` (one SIP message, RFC 7118 §5.2).
-    pub(super) fn on_frame(&self, conn: ConnId, bytes: &[u8]) {
+    /// Handles the bytes of one WebSocket frame from `conn` (one SIP message, RFC 7118 §5.2),
+    /// received at `now`.
+    pub fn on_frame(&self, now: Instant, conn: ConnId, bytes: &[u8]) {
         if bytes.len() > self.config.max_message_bytes {
             return self.answer_broken(conn, bytes, 513, "Message Too Large");
         }
         match Message::parse(bytes) {
-            Ok(Message::Request(req)) => self.on_request(conn, req),
-            Ok(Message::Response(resp)) => self.on_response(conn, resp),
+            Ok(Message::Request(req)) => self.on_request(now, conn, req),
+            Ok(Message::Response(resp)) => self.on_response(now, conn, resp),
             Err(e) => self.answer_broken(conn, bytes, 400, &format!("Bad Request: {e}")),
         }
     }
@@ -49,18 +51,18 @@ impl SipService {
         }
     }
 
-    fn on_request(&self, conn: ConnId, req: Request) {
+    fn on_request(&self, now: Instant, conn: ConnId, req: Request) {
         let hops = match req.headers.typed::<MaxForwards>() {
             Some(Ok(MaxForwards(n))) => n,
             _ => 70,
         };
         if req.method == Method::REGISTER {
-            let resp = self.on_register(conn, &req);
+            let resp = self.on_register(now, conn, &req);
             self.send(conn, response_frame(resp));
             return;
         }
         if req.method == Method::CANCEL {
-            return self.on_cancel(conn, &req);
+            return self.on_cancel(now, conn, &req);
         }
         let is_ack = req.method == Method::ACK;
         let answer = |code: u16, reason: &str| {
@@ -74,7 +76,7 @@ impl SipService {
                 if hops == 0 {
                     return answer(483, "Too Many Hops");
                 }
-                self.on_routed(conn, req, (a, b));
+                self.on_routed(now, conn, req, (a, b));
             }
             RouteCheck::None => {
                 if is_ack {
@@ -94,7 +96,7 @@ impl SipService {
                 if self.is_retransmission(conn, &req) {
                     return;
                 }
-                self.on_out_of_dialog(conn, req);
+                self.on_out_of_dialog(now, conn, req);
             }
         }
     }

@@ -49,6 +49,11 @@
 //! `Proxy-Authorization`) are never forwarded. Call events (`start`, `answer`, `end`) go to
 //! `Directory::call_event`. `sweep.rs` runs Timer C, the non-INVITE timeout and binding expiry.
 //! OPTIONS to the server itself (no user part) gets `200`.
+//!
+//! Time comes in from outside, as it does for the user agent core: the WebSocket task reads the
+//! clock once per frame and passes it to [`SipService::on_frame`], the sweeper once per tick to
+//! [`SipService::sweep_at`]; nothing below them reads it. A test drives the same entry points
+//! with a connection of its own ([`SipService::attach`]) and a clock of its own.
 
 mod auth;
 mod cancel;
@@ -78,5 +83,6 @@ mod txn;
 mod ws;
 
 pub use config::SipConfig;
+pub use conn_table::ConnId;
 pub use service::SipService;
 pub use ws::router;

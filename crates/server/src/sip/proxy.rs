@@ -34,7 +34,7 @@ impl SipService {
     }
 
     /// Routes a request that opens something new (no To tag, no Route of ours).
-    pub(super) fn on_out_of_dialog(&self, conn: ConnId, mut req: Request) {
+    pub(super) fn on_out_of_dialog(&self, now: Instant, conn: ConnId, mut req: Request) {
         let answer = |code: u16, reason: &str| {
             self.send(conn, response_frame(reply(&req, code, reason)));
         };
@@ -62,7 +62,6 @@ impl SipService {
         if !target.enabled {
             return answer(403, "Forbidden: endpoint disabled");
         }
-        let now = Instant::now();
         let target_aor = aor_key(&target.user, &target.host);
         let bindings = lock(&self.location).bindings(&target_aor, now);
         let bindings: Vec<_> = bindings
@@ -84,7 +83,7 @@ impl SipService {
             .unwrap_or_default();
         // Each end is its connection plus, if registered with an instance, who it is, so the
         // dialog survives either end reconnecting (RFC 5626 §5.3, `side.rs`).
-        let caller_side = self.side_of(conn, &aor_key(&caller.user, &caller.host));
+        let caller_side = self.side_of(now, conn, &aor_key(&caller.user, &caller.host));
         let mut out = Out::default();
         let mut branches = Vec::with_capacity(bindings.len());
         for b in bindings {
@@ -160,6 +159,6 @@ impl SipService {
             call: txn_call,
         });
         drop(st);
-        self.flush(out);
+        self.flush(now, out);
     }
 }

@@ -23,7 +23,7 @@ struct Update {
 
 impl SipService {
     /// Processes a REGISTER that came on `conn` and returns the response (RFC 3261 §10.3).
-    pub(super) fn on_register(&self, conn: ConnId, req: &Request) -> Response {
+    pub(super) fn on_register(&self, now: Instant, conn: ConnId, req: &Request) -> Response {
         let bad = |why: &str| reply(req, 400, &format!("Bad Request: {why}"));
         // Step 1-2: the AOR is the To URI (RFC 3261 §10.3 step 5).
         let to = match req.headers.typed::<ToHeader>() {
@@ -60,7 +60,6 @@ impl SipService {
             Some(Ok(c)) => c.seq,
             _ => return bad("CSeq"),
         };
-        let now = Instant::now();
 
         // Step 6: `Contact: *` removes every binding, only with Expires: 0 and alone.
         if contacts.iter().any(|c| matches!(c, Contact::Star)) {

@@ -18,7 +18,7 @@ pub const COMPLETED_ELSEWHERE: &str = "SIP;cause=200;text=\"Call completed elsew
 
 impl SipService {
     /// A response that arrived on `conn`.
-    pub(super) fn on_response(&self, conn: ConnId, mut resp: Response) {
+    pub(super) fn on_response(&self, now: Instant, conn: ConnId, mut resp: Response) {
         let Some(via) = top_via(&resp.headers) else {
             return;
         };
@@ -47,21 +47,24 @@ impl SipService {
                 return;
             }
             strip_top_via(&mut resp.headers);
-            branch_response(&mut st, id, idx, resp, false, Instant::now(), &mut out);
+            branch_response(&mut st, id, idx, resp, false, now, &mut out);
         }
-        self.flush(out);
+        self.flush(now, out);
     }
 
     /// Sends what processing produced and hands call events to the directory. A response
     /// whose client's connection is gone goes to where that client reconnected, if it did
     /// (RFC 5626 §5.3); otherwise it is dropped.
-    pub(super) fn flush(&self, out: Out) {
+    pub(super) fn flush(&self, now: Instant, out: Out) {
         for (conn, who, frame) in out.sends {
             let to = match who {
-                Some(who) => self.reply_conn(&Side {
-                    conn,
-                    who: Some(who),
-                }),
+                Some(who) => self.reply_conn(
+                    now,
+                    &Side {
+                        conn,
+                        who: Some(who),
+                    },
+                ),
                 None => Some(conn),
             };
             if let Some(to) = to {

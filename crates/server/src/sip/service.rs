@@ -94,6 +94,15 @@ impl SipService {
     }
 
     /// Takes a connection slot, or `None` at `max_connections`.
+    /// A connection with no socket behind it: what the service sends it arrives on the
+    /// returned receiver (at most `queue` frames waiting). With [`SipService::on_frame`],
+    /// [`SipService::sweep_at`] and [`SipService::connection_closed`] a test drives the
+    /// registrar and proxy in simulated time.
+    pub fn attach(&self, queue: usize) -> (ConnId, tokio::sync::mpsc::Receiver<Vec<u8>>) {
+        let (tx, rx) = tokio::sync::mpsc::channel(queue.max(1));
+        (self.conns.insert(tx), rx)
+    }
+
     pub(super) fn reserve_slot(self: &Arc<Self>) -> Option<ConnSlot> {
         let before = self.slots.fetch_add(1, Ordering::AcqRel);
         if before >= self.config.max_connections {

@@ -37,9 +37,9 @@ pub struct Side {
 impl SipService {
     /// The end that `conn` is for `aor`: with the instance of a binding of `aor` made over
     /// `conn`, if there is one (RFC 5626 §6: the binding's flow is this connection).
-    pub(super) fn side_of(&self, conn: ConnId, aor: &str) -> Side {
+    pub(super) fn side_of(&self, now: Instant, conn: ConnId, aor: &str) -> Side {
         let instance = lock(&self.location)
-            .bindings(aor, Instant::now())
+            .bindings(aor, now)
             .into_iter()
             .find_map(|b| match b.key {
                 BindingKey::Instance { instance, .. } if b.conn == conn => Some(instance),
@@ -61,16 +61,16 @@ impl SipService {
 
     /// True if `conn` is `side`: its own connection, or one currently registered as the same
     /// AOR and instance (RFC 5626 §5.3: a new registration of the instance replaces the flow).
-    pub(super) fn is_side(&self, conn: ConnId, side: &Side) -> bool {
-        conn == side.conn || self.conns_of(side).contains(&conn)
+    pub(super) fn is_side(&self, now: Instant, conn: ConnId, side: &Side) -> bool {
+        conn == side.conn || self.conns_of(now, side).contains(&conn)
     }
 
     /// Where a request for `side` goes now: its connection if that is still one of its
     /// registered flows; else the newest live connection registered as its AOR and instance;
     /// else its connection if it is still open. `None`: the flow failed (RFC 5626 §5.3, `430`).
-    pub(super) fn live_conn(&self, side: &Side) -> Option<ConnId> {
+    pub(super) fn live_conn(&self, now: Instant, side: &Side) -> Option<ConnId> {
         let flows: Vec<ConnId> = self
-            .conns_of(side)
+            .conns_of(now, side)
             .into_iter()
             .filter(|c| self.conns.contains(*c))
             .collect();
@@ -85,21 +85,21 @@ impl SipService {
 
     /// Where a response for `side` goes: back down its connection while that is open
     /// (RFC 3261 §18.2.2), else to where it reconnected.
-    pub(super) fn reply_conn(&self, side: &Side) -> Option<ConnId> {
+    pub(super) fn reply_conn(&self, now: Instant, side: &Side) -> Option<ConnId> {
         if self.conns.contains(side.conn) {
             return Some(side.conn);
         }
-        self.live_conn(side)
+        self.live_conn(now, side)
     }
 
     /// Connections with a live binding for the AOR and instance of `side` (none if it has no
     /// identity).
-    fn conns_of(&self, side: &Side) -> Vec<ConnId> {
+    fn conns_of(&self, now: Instant, side: &Side) -> Vec<ConnId> {
         let Some(who) = &side.who else {
             return Vec::new();
         };
         lock(&self.location)
-            .bindings(&who.aor, Instant::now())
+            .bindings(&who.aor, now)
             .into_iter()
             .filter_map(|b| match &b.key {
                 BindingKey::Instance { instance, .. }

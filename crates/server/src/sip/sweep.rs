@@ -33,6 +33,13 @@ pub fn spawn(service: Weak<SipService>) {
 }
 
 impl SipService {
+    /// One housekeeping pass at `now`, registrations included: Timer C, the non-INVITE
+    /// timeout, the grace of calls whose end lost its connection, binding expiry. The sweeper
+    /// task calls it every second (bindings every 30th); a test calls it with its own clock.
+    pub fn sweep_at(&self, now: Instant) {
+        self.sweep(now, true);
+    }
+
     /// One housekeeping pass at `now`; `bindings` also purges expired registrations.
     pub(super) fn sweep(&self, now: Instant, bindings: bool) {
         if bindings {
@@ -89,7 +96,7 @@ impl SipService {
             }
         }
         self.sweep_orphans(now, &mut out);
-        self.flush(out);
+        self.flush(now, out);
     }
 
     /// Orphaned calls (`closed.rs`): back to normal once every end has a connection again,
@@ -107,7 +114,7 @@ impl SipService {
         let verdicts: Vec<(String, bool, Instant)> = orphans
             .into_iter()
             .map(|(id, sides, since)| {
-                let back = sides.iter().all(|s| self.live_conn(s).is_some());
+                let back = sides.iter().all(|s| self.live_conn(now, s).is_some());
                 (id, back, since)
             })
             .collect();
