@@ -124,6 +124,32 @@ async fn a_legacy_phone_that_cannot_connect_says_so_and_retries() {
         "no retry after logout"
     );
     assert!(!events.has("registrationSuccess"));
+
+    // A server URL WebSocket refuses outright is reported too, and not retried.
+    let config = js_sys::Object::new();
+    for (k, v) in [
+        ("username", "alice"),
+        ("domain", HOST),
+        ("server", "ftp://127.0.0.1/"),
+    ] {
+        Reflect::set(&config, &k.into(), &v.into()).unwrap();
+    }
+    Reflect::set(&config, &"authToken".into(), &token("alice", 3600).into()).unwrap();
+    let refused = BWClient::create_phone(config.into()).expect("valid legacy config");
+    let events = Events::default();
+    events.on_phone(&refused, &["registrationFailed", "reconnecting"]);
+    refused.register();
+    assert_eq!(
+        events.field("registrationFailed", "code").as_deref(),
+        Some("transport_failed")
+    );
+    let reason = events
+        .field("registrationFailed", "reason")
+        .unwrap_or_default();
+    assert!(reason.contains("not a WebSocket URL"), "{reason}");
+    sleep(800).await;
+    assert_eq!(events.count("registrationFailed"), 1);
+    assert!(!events.has("reconnecting"));
 }
 
 #[wasm_bindgen_test]

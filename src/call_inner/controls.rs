@@ -3,6 +3,7 @@
 use std::rc::Rc;
 
 use crate::promise::promise;
+use bwclient_sip::CallHandle;
 use js_sys::Promise;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::spawn_local;
@@ -20,11 +21,12 @@ fn is_dtmf(c: char) -> bool {
 }
 
 impl CallInner {
-    fn refuse_unless_connected(&self, what: &str) -> Result<(), JsValue> {
-        if self.connected() {
-            Ok(())
-        } else {
-            Err(error(Code::InvalidState, what))
+    /// The core's handle of a connected call (a call connects only through core events, so
+    /// it has one), or `invalid_state` saying `what`.
+    fn connected_handle(&self, what: &str) -> Result<CallHandle, JsValue> {
+        match self.handle.get() {
+            Some(handle) if self.connected() => Ok(handle),
+            _ => Err(error(Code::InvalidState, what)),
         }
     }
 
@@ -88,19 +90,15 @@ impl CallInner {
     /// Holds the call (a re-INVITE with `a=sendonly`, RFC 3264 §8.4) or takes it off hold
     /// (`a=sendrecv`); `held`/`unheld` follow the answer, `holdFailed` a refusal.
     pub fn set_hold(self: &Rc<Self>, hold: bool) -> Result<(), JsValue> {
-        self.refuse_unless_connected("the call is not connected")?;
+        let handle = self.connected_handle("the call is not connected")?;
         if self.hold_pending.get() {
             let why = "a hold or unhold is already in progress";
             return Err(error(Code::InvalidState, why));
         }
         let media = self.media_or_refuse()?;
-        let handle = self.handle.get();
         if media.held() == hold || self.deferred(move |call| call.me_rc()?.set_hold(hold)) {
             return Ok(());
         }
-        let Some(handle) = handle else {
-            return Err(error(Code::InvalidState, "the call has not started"));
-        };
         self.hold_pending.set(true);
         let call = self.clone();
         spawn_local(async move {
@@ -130,7 +128,7 @@ impl CallInner {
     /// telephone-events through `RTCDTMFSender` (`,` pauses 2 s), or with `dtmf: 'info'` as
     /// SIP INFO `application/dtmf-relay` requests.
     pub fn send_dtmf(&self, digits: &str, duration_ms: Option<u32>) -> Result<(), JsValue> {
-        self.refuse_unless_connected("DTMF needs a connected call")?;
+        let handle = self.connected_handle("DTMF needs a connected call")?;
         if digits.is_empty() || !digits.chars().all(is_dtmf) {
             let why = "DTMF digits are 0-9, *, #, A-D and , (pause)";
             return Err(error(Code::BadOptions, why));
@@ -143,10 +141,6 @@ impl CallInner {
         if self.deferred(move |call| call.send_dtmf(&later, Some(duration))) {
             return Ok(());
         }
-        let handle = self
-            .handle
-            .get()
-            .ok_or_else(|| error(Code::InvalidState, "no call"))?;
         for digit in digits.chars().filter(|c| *c != ',') {
             self.phone
                 .command(|ua, now| ua.send_dtmf_info(now, handle, digit, duration))?;
@@ -156,16 +150,12 @@ impl CallInner {
 
     /// A blind transfer to `target` (REFER, RFC 3515); `transferProgress` reports how it goes.
     pub fn transfer(&self, target: &str) -> Result<(), JsValue> {
-        self.refuse_unless_connected("only a connected call can be transferred")?;
+        let handle = self.connected_handle("only a connected call can be transferred")?;
         let uri = self.phone.dial(target)?;
         let later = target.to_owned();
         if self.deferred(move |call| call.transfer(&later)) {
             return Ok(());
         }
-        let handle = self
-            .handle
-            .get()
-            .ok_or_else(|| error(Code::InvalidState, "no call"))?;
         self.phone.command(|ua, now| ua.refer(now, handle, uri))
     }
 

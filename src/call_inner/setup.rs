@@ -7,7 +7,7 @@ use bwclient_sip::{HeaderName, Uri};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::spawn_local;
 
-use super::{media_error, CallInner, Direction};
+use super::{media_error, CallInner};
 use crate::call::Call;
 use crate::errors::{error, Code};
 use crate::log;
@@ -88,7 +88,7 @@ impl CallInner {
     /// `answer()`: media, then the 200 with our answer (or our offer, for an INVITE without
     /// one, RFC 3261 §13.2.1).
     pub fn answer(self: &Rc<Self>) -> Result<(), JsValue> {
-        if self.direction != Direction::In || !self.is_ringing_in() {
+        if !self.is_ringing_in() {
             let why = "only an unanswered incoming call can be answered";
             return Err(error(Code::InvalidState, why));
         }

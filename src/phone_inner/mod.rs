@@ -101,6 +101,9 @@ pub struct PhoneInner {
     /// Frames the core produced while the socket was down; sent once it is back.
     pending_frames: RefCell<VecDeque<String>>,
     core_timer: RefCell<Timer>,
+    /// The deadline `core_timer` is armed for: most frames leave it unchanged, and re-arming
+    /// would cost a closure and two timer calls each.
+    core_deadline: Cell<Option<Time>>,
     reconnect_timer: RefCell<Timer>,
     token_timer: RefCell<Timer>,
     login_timer: RefCell<Timer>,
@@ -149,6 +152,7 @@ impl PhoneInner {
                 transport: RefCell::default(),
                 pending_frames: RefCell::default(),
                 core_timer: RefCell::default(),
+                core_deadline: Cell::new(None),
                 reconnect_timer: RefCell::default(),
                 token_timer: RefCell::default(),
                 login_timer: RefCell::default(),
@@ -211,12 +215,14 @@ impl PhoneInner {
         match opened {
             Ok(transport) => *self.transport.borrow_mut() = Some(transport),
             Err(e) => {
-                log::warn_value("the server URL is not a WebSocket URL", &e);
-                let err = error(
-                    Code::TransportFailed,
-                    "the server URL is not a WebSocket URL",
-                );
-                self.fail_login(&err);
+                // Retrying cannot help: say so to whoever waits, and stop.
+                let reason = "the server URL is not a WebSocket URL";
+                log::warn_value(reason, &e);
+                if self.login_waiter.borrow().is_none() {
+                    self.report_no_connection(reason);
+                }
+                self.fail_login(&error(Code::TransportFailed, reason));
+                self.shutdown();
             }
         }
     }
@@ -241,6 +247,7 @@ impl PhoneInner {
         ] {
             timer.borrow_mut().clear();
         }
+        self.core_deadline.set(None);
         let calls = core::mem::take(&mut *self.calls.borrow_mut());
         for call in calls {
             call.close_media();
@@ -300,12 +307,7 @@ impl PhoneInner {
                         // The legacy register(): no promise to reject, so say it and retry.
                         let reason = "could not connect to the server";
                         log::warn(reason);
-                        let failure = RegistrationFailure {
-                            code: Code::TransportFailed.as_str(),
-                            status: 0,
-                            reason,
-                        };
-                        self.emitter.emit("registrationFailed", &to_js(&failure));
+                        self.report_no_connection(reason);
                         self.schedule_reconnect(code);
                     }
                     Lifecycle::Ready | Lifecycle::Reconnecting => {
@@ -319,6 +321,17 @@ impl PhoneInner {
                 }
             }
         }
+    }
+
+    /// `registrationFailed` for a phone whose connection never came (`status` 0: no SIP
+    /// response), for the legacy `register()`, which has no promise to reject.
+    fn report_no_connection(&self, reason: &str) {
+        let failure = RegistrationFailure {
+            code: Code::TransportFailed.as_str(),
+            status: 0,
+            reason,
+        };
+        self.emitter.emit("registrationFailed", &to_js(&failure));
     }
 
     /// Open, with `register: false`: the phone is usable now.
@@ -389,10 +402,14 @@ impl PhoneInner {
                 Output::Transmit(frame) => self.send_frame(frame),
                 Output::Event(event) => events.push(event),
                 Output::Timeout(at) => {
+                    if self.core_deadline.replace(Some(at)) == Some(at) {
+                        break;
+                    }
                     let delay = at.as_millis().saturating_sub(core_now().as_millis());
                     let me = self.me.clone();
                     let wake = move || {
                         if let Some(phone) = me.upgrade() {
+                            phone.core_deadline.set(None);
                             phone
                                 .ua
                                 .borrow_mut()
@@ -405,6 +422,7 @@ impl PhoneInner {
                     break;
                 }
                 Output::Idle => {
+                    self.core_deadline.set(None);
                     self.core_timer.borrow_mut().clear();
                     break;
                 }
