@@ -2,6 +2,7 @@
 //! connection tasks and the rest of the server use.
 
 use super::config::SipConfig;
+use super::conn_auth::ConnAuth;
 use super::conn_table::{lock, ConnId, ConnTable};
 use super::flow_token::FlowKey;
 use super::location::{aor_key, Location};
@@ -18,6 +19,8 @@ pub struct SipService {
     pub(super) config: SipConfig,
     pub(super) conns: ConnTable,
     pub(super) location: Mutex<Location>,
+    /// Who each connection registered as, and with what credential (`conn_auth.rs`).
+    pub(super) conn_auth: Mutex<ConnAuth>,
     pub(super) proxy: Mutex<ProxyState>,
     pub(super) nonces: NonceKey,
     pub(super) flows: FlowKey,
@@ -40,6 +43,7 @@ impl SipService {
             config,
             conns: ConnTable::default(),
             location: Mutex::new(Location::default()),
+            conn_auth: Mutex::new(ConnAuth::default()),
             proxy: Mutex::new(ProxyState::default()),
             slots: AtomicUsize::new(0),
             sweeper_started: AtomicBool::new(false),
