@@ -3,7 +3,8 @@
 //! Accepted credentials, in this order:
 //! 1. `X-Callsign-Token: <token>` (the original product's header);
 //! 2. `Authorization: Bearer <token>` or `Proxy-Authorization: Bearer <token>` (RFC 8898);
-//! 3. HTTP Digest (RFC 3261 §22, RFC 7616, RFC 8760; MD5 or SHA-256, `qop=auth`) whose realm
+//! 3. HTTP Digest (RFC 3261 §22, RFC 7616, RFC 8760; MD5 or SHA-256, `qop=auth` required, the
+//!    nonce-count increasing per nonce so a captured answer never replays) whose realm
 //!    is the claimed identity's domain, with either the endpoint's password (username `user` or
 //!    `user@host`) or a token credential in the `auth_ephemeral` form (username
 //!    `<expiry>:<user>@<host>`, password `base64(HMAC-SHA1(secret, username))`).
@@ -24,6 +25,7 @@ use super::conn_table::{lock, ConnId};
 use super::digest::{uri_matches, DigestCredentials, ShapeError, OFFERED};
 use super::location::aor_key;
 use super::nonce::NonceError;
+use super::nonce_count::NcCheck;
 use super::refusal::{is_ephemeral_username, Refusal};
 use super::reply::reply;
 use super::service::{now_unix, SipService};
@@ -122,14 +124,14 @@ impl SipService {
                 "Bad Request: digest uri does not match the Request-URI",
             )));
         }
-        match self.nonces.check(d.nonce, claimed.host, now) {
-            Ok(()) => {}
+        let issued = match self.nonces.check(d.nonce, claimed.host, now) {
+            Ok(issued) => issued,
             // A nonce of ours that is too old, or one from before a restart (other key): the
             // client just has to answer a fresh challenge (RFC 7616 §3.3 `stale`).
             Err(NonceError::Stale | NonceError::Invalid) => {
                 return AuthOutcome::Reject(Box::new(self.challenge(req, claimed, asker, true)))
             }
-        }
+        };
         let ephemeral = is_ephemeral_username(d.username);
         let (endpoint, password) = if ephemeral {
             match check_digest_username(self.dir.as_ref(), d.username, now) {
@@ -154,6 +156,22 @@ impl SipService {
         }
         if !endpoint.enabled {
             return refuse(Refusal::Disabled);
+        }
+        // Only now, with the response verified, does the nonce-count count (RFC 7616 §3.4):
+        // a repeated (nonce, nc) is a replay, on any connection.
+        let (nc, _) = d.nc_cnonce;
+        match lock(&self.nonce_counts).check(d.nonce, issued, nc, now) {
+            NcCheck::Fresh => {}
+            NcCheck::Replay => {
+                tracing::info!(
+                    user = claimed.user,
+                    "sip: replayed digest credentials refused"
+                );
+                return AuthOutcome::Reject(Box::new(self.challenge(req, claimed, asker, false)));
+            }
+            NcCheck::Stale => {
+                return AuthOutcome::Reject(Box::new(self.challenge(req, claimed, asker, true)))
+            }
         }
         let credential = if ephemeral {
             Credential::Token(d.username.to_owned())

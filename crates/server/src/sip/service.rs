@@ -7,6 +7,7 @@ use super::conn_table::{lock, ConnId, ConnTable};
 use super::flow_token::FlowKey;
 use super::location::{aor_key, Location};
 use super::nonce::NonceKey;
+use super::nonce_count::NonceCounts;
 use super::txn::ProxyState;
 use crate::directory::Directory;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -23,6 +24,8 @@ pub struct SipService {
     pub(super) conn_auth: Mutex<ConnAuth>,
     pub(super) proxy: Mutex<ProxyState>,
     pub(super) nonces: NonceKey,
+    /// Highest nonce-count seen per nonce in use (digest replay protection).
+    pub(super) nonce_counts: Mutex<NonceCounts>,
     pub(super) flows: FlowKey,
     /// Connections admitted (upgrades accepted), for `max_connections`.
     slots: AtomicUsize,
@@ -39,6 +42,10 @@ impl SipService {
         Arc::new(SipService {
             dir: directory,
             nonces: NonceKey::new(nonce_key, config.nonce_ttl),
+            nonce_counts: Mutex::new(NonceCounts::new(
+                config.nonce_ttl.as_secs(),
+                config.max_tracked_nonces,
+            )),
             flows: FlowKey::new(flow_key),
             config,
             conns: ConnTable::default(),
