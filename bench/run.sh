@@ -23,7 +23,7 @@ source scripts/env.sh
 OUT="$ROOT/bench/out"
 BT="$ROOT/bench/target"           # target dir of the bench's own crates (not the main workspace's)
 # Bench-only secrets: the namespace is private and these protect nothing real.
-export BWCLIENT_TOKEN_SECRET="bench-only-token-secret"
+export BWCLIENT_TOKEN_SECRET="bench-only-token-secret-0123456789abcdef"
 export BWCLIENT_API_TOKEN="bench-api-token"
 export BWCLIENT_API_SECRET="bench-api-secret-0123456789"
 ONLY=" ${BENCH_ONLY:-size native parse latency memory load} "

@@ -10,7 +10,7 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 PORT=18190
-export BWCLIENT_TEST_WS="ws://127.0.0.1:$PORT/sip" BWCLIENT_TEST_SECRET=test-only-browser-secret
+export BWCLIENT_TEST_WS="ws://127.0.0.1:$PORT/sip" BWCLIENT_TEST_SECRET=test-only-browser-secret-0123456789abcdef
 if [ "${1:-}" = "--build" ]; then
   exec cargo test --target wasm32-unknown-unknown -p bwclient --tests --no-run
 fi

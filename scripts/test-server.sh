@@ -11,7 +11,7 @@ mkdir -p "$run"
 case "$cmd" in
 start)
   port="${3:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}"
-  BWCLIENT_TOKEN_SECRET="${BWCLIENT_TOKEN_SECRET:-test-only-browser-secret}" \
+  BWCLIENT_TOKEN_SECRET="${BWCLIENT_TOKEN_SECRET:-test-only-browser-secret-0123456789abcdef}" \
     nohup "$ROOT/target/debug/bwclient-server" --listen "127.0.0.1:$port" --data "$run/data" \
       --www "$ROOT/www" --pkg "$ROOT/pkg" --demo >"$run/server.log" 2>&1 &
   echo $! > "$run/server.pid"

@@ -26,7 +26,7 @@ SERVER_PORT=18080
 KAMAILIO_PORT=15066
 KAMAILIO_WSS_PORT=15067
 # Test-only secrets: the namespace is private and these never protect anything real.
-export BWCLIENT_TOKEN_SECRET="e2e-test-only-token-secret"
+export BWCLIENT_TOKEN_SECRET="e2e-test-only-token-secret-0123456789abcdef"
 export BWCLIENT_API_TOKEN="e2e-api-token"
 export BWCLIENT_API_SECRET="e2e-api-secret-0123456789"
 

@@ -15,6 +15,7 @@ use tokio::task::JoinHandle;
 
 use crate::callbacks::Callbacks;
 use crate::config::Config;
+use crate::credential_cache::CredentialCache;
 use crate::db::{now_unix, DbError, Store, User};
 use crate::demo::{DemoError, DemoInfo};
 use crate::sip::SipService;
@@ -31,6 +32,8 @@ pub struct AppState {
     pub demo: Option<Arc<DemoInfo>>,
     /// The SIP side (the demo's fault button drops connections through it).
     pub sip: Arc<SipService>,
+    /// REST credentials already checked against their argon2 hash.
+    pub verified: Arc<CredentialCache>,
 }
 
 /// Why the server could not start.
@@ -40,6 +43,10 @@ pub enum ServeError {
     Db(#[from] DbError),
     #[error("demo: {0}")]
     Demo(#[from] DemoError),
+    #[error(
+        "BWCLIENT_TOKEN_SECRET is {0} bytes; it must be at least {MIN_TOKEN_SECRET} (e.g. `openssl rand -base64 48`)"
+    )]
+    WeakTokenSecret(usize),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -114,12 +121,32 @@ impl RunningServer {
     }
 }
 
+/// Shortest token secret accepted (bytes): tokens are HMAC-SHA1 signed, and a short secret
+/// can be brute-forced from any one token (RFC 2104 §3: keys shorter than the hash output
+/// weaken it; 32 bytes leaves margin).
+pub const MIN_TOKEN_SECRET: usize = 32;
+
 /// The settings key of the generated token secret.
 const TOKEN_SECRET_KEY: &str = "token_secret";
 
 /// Opens storage, prepares users, secret and demo, binds `config.listen` and starts serving.
 pub async fn serve(config: Config) -> Result<RunningServer, ServeError> {
+    if let Some(secret) = &config.token_secret {
+        if secret.len() < MIN_TOKEN_SECRET {
+            return Err(ServeError::WeakTokenSecret(secret.len()));
+        }
+    }
     let store = Store::open(&config.db_file())?;
+    // Secrets stored in clear by older versions are hashed before anything reads them.
+    let hashed =
+        store.hash_clear_api_secrets()? + store.hash_clear_endpoint_passwords(&config.realm)?;
+    if hashed > 0 {
+        store.checkpoint()?;
+        tracing::info!(
+            hashed,
+            "secrets stored in clear were replaced by their hashes"
+        );
+    }
     let (secret, secret_source) = match &config.token_secret {
         Some(secret) => (secret.clone(), SecretSource::Config),
         None => (
@@ -169,6 +196,7 @@ pub async fn serve(config: Config) -> Result<RunningServer, ServeError> {
         ws_url: Arc::from(ws_url.as_str()),
         demo: demo.clone().map(Arc::new),
         sip: sip.clone(),
+        verified: Arc::new(CredentialCache::default()),
     };
     let app = router(state, sip.clone(), &config);
 

@@ -91,8 +91,9 @@ USAGE: bwclient-server [OPTIONS]
   --demo                create the demo user, domain and endpoints  [BWCLIENT_DEMO=1]
   -h, --help            this text
 
-  Environment only: BWCLIENT_TOKEN_SECRET (token HMAC secret, shared with Kamailio),
-  BWCLIENT_API_TOKEN and BWCLIENT_API_SECRET (the default user's API credentials).
+  Environment only: BWCLIENT_TOKEN_SECRET (token HMAC secret, shared with Kamailio; at least
+  32 bytes, else the server does not start), BWCLIENT_API_TOKEN and BWCLIENT_API_SECRET (the
+  default user's API credentials; the secret is stored as an argon2id hash).
 ";
 
 const VALUED: &[(&str, &str)] = &[

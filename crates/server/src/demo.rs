@@ -45,7 +45,15 @@ pub enum DemoError {
 
 /// Creates whatever part of the demo is missing; running it again changes nothing.
 pub fn ensure(store: &Store) -> Result<DemoInfo, DemoError> {
-    let user = store.ensure_user("demo", None)?;
+    // The demo user's API secret is stored hashed, so a new one is made at every start (and
+    // printed): the demo needs it shown, not kept.
+    let user = match store.user_by_name("demo")? {
+        Some(user) => {
+            let token = user.api_token.clone();
+            store.set_user_credentials(user, &token, &crate::db::new_secret(32))?
+        }
+        None => store.ensure_user("demo", None)?,
+    };
     let domain = match store.domain_by_name(DOMAIN)? {
         Some(domain) if domain.user_id == user.id => domain,
         Some(_) => return Err(DemoError::DomainTaken),
@@ -80,7 +88,8 @@ pub fn ensure(store: &Store) -> Result<DemoInfo, DemoError> {
                     description: format!("Demo endpoint {name}"),
                     application_id: Some(app.id.clone()),
                     enabled: true,
-                    password: Some(crate::db::new_secret(16)),
+                    // Demo phones log in with tokens; no SIP password.
+                    digest_ha1: None,
                 },
             )?,
         };

@@ -34,8 +34,9 @@ pub struct EndpointRecord {
     /// SIP host: `<domain name>.<server SIP realm>`.
     pub host: String,
     pub enabled: bool,
-    /// Digest password (`credentials.password`); `None` if the endpoint has none.
-    pub password: Option<String>,
+    /// The digest HA1s of its SIP password (`credentials.password`, stored only as these);
+    /// `None` if the endpoint has none.
+    pub digest_ha1: Option<crate::secrets::DigestHa1>,
     pub application_id: Option<String>,
     /// The application's `incomingCallUrl`, where call events are POSTed.
     pub callback_url: Option<String>,

@@ -65,13 +65,17 @@ fn print_banner(config: &Config, server: &bwclient_server::app::RunningServer) {
     let user = &server.user;
     println!(
         "  API: {base}/v1/users/{}/… with basic auth {}:{}",
-        user.id, user.api_token, user.api_secret
+        user.id,
+        user.api_token,
+        shown_secret(user)
     );
     if let Some(demo) = &server.demo {
         println!("demo mode: open {base}/ in two tabs");
         println!(
             "  demo API: {base}/v1/users/{}/… with basic auth {}:{}",
-            demo.user.id, demo.user.api_token, demo.user.api_secret
+            demo.user.id,
+            demo.user.api_token,
+            shown_secret(&demo.user)
         );
         for endpoint in &demo.endpoints {
             println!(
@@ -85,4 +89,11 @@ fn print_banner(config: &Config, server: &bwclient_server::app::RunningServer) {
             println!("  warning: /demo/token hands out tokens to anyone who can reach {base}");
         }
     }
+}
+
+/// The API secret if this start set it; it is stored hashed, so later starts cannot show it.
+fn shown_secret(user: &bwclient_server::db::User) -> &str {
+    user.api_secret.as_deref().unwrap_or(
+        "<shown at the first start only; set BWCLIENT_API_TOKEN and BWCLIENT_API_SECRET to choose one>",
+    )
 }

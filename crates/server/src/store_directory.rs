@@ -46,7 +46,7 @@ impl StoreDirectory {
             user: endpoint.name.clone(),
             host: self.host_of(&endpoint.domain_name),
             enabled: endpoint.enabled,
-            password: endpoint.password.clone(),
+            digest_ha1: endpoint.digest_ha1.clone(),
             application_id: endpoint.application_id.clone(),
             callback_url: endpoint.callback_url.clone(),
         }

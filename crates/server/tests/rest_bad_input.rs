@@ -158,12 +158,17 @@ async fn missing_or_wrong_credentials_are_401() {
     let server = start(dir.path()).await;
     let api = Api::new(&server, &server.user);
     let token = server.user.api_token.clone();
-    let wrong_secret = format!("{}x", server.user.api_secret);
+    let secret = server
+        .user
+        .api_secret
+        .clone()
+        .expect("generated at this start");
+    let wrong_secret = format!("{secret}x");
     let attempts = [
         api.with_auth(None),
         api.with_auth(Some((&token, &wrong_secret))),
         api.with_auth(Some((&token, ""))),
-        api.with_auth(Some(("t-nobody", &server.user.api_secret))),
+        api.with_auth(Some(("t-nobody", &secret))),
     ];
     for client in &attempts {
         for res in [

@@ -110,7 +110,15 @@ async fn full_lifecycle() {
         .endpoint_by_aor("alice", "ACME.bwclient.test")
         .expect("alice by AOR");
     assert_eq!(rec.id, alice_id);
-    assert_eq!(rec.password.as_deref(), Some("s3cret-pass"));
+    // The password itself is not kept: only its digest HA1s (issue 11, hole 8).
+    assert_eq!(
+        rec.digest_ha1,
+        Some(bwclient_server::secrets::DigestHa1::from_password(
+            "alice",
+            "acme.bwclient.test",
+            "s3cret-pass"
+        ))
+    );
     assert_eq!(
         rec.callback_url.as_deref(),
         Some("http://127.0.0.1:9/events")

@@ -56,7 +56,19 @@ async fn restart_keeps_resources_credentials_secret_and_revocations() {
     first.stop().await;
 
     let second = start_with(config(dir.path())).await;
-    assert_eq!(second.user, user, "same API credentials");
+    assert_eq!(
+        (
+            &second.user.id,
+            &second.user.api_token,
+            &second.user.api_secret_hash
+        ),
+        (&user.id, &user.api_token, &user.api_secret_hash),
+        "same API credentials"
+    );
+    assert_eq!(
+        second.user.api_secret, None,
+        "stored hashed: not known after a restart"
+    );
     let api = Api {
         base: second.base_url(),
         ..api
@@ -95,7 +107,7 @@ async fn restart_keeps_resources_credentials_secret_and_revocations() {
 async fn configured_credentials_and_secret_are_used() {
     let dir = tempfile::tempdir().unwrap();
     let server = start_with(Config {
-        token_secret: Some("test-only-configured-secret".into()),
+        token_secret: Some("test-only-configured-secret-0123456789".into()),
         api_credentials: Some(("test-token".into(), "test-only-api-secret".into())),
         public_ws_url: Some("wss://sip.example.test/sip".into()),
         realm: "example.test".into(),
@@ -106,7 +118,7 @@ async fn configured_credentials_and_secret_are_used() {
     assert_eq!(server.user.api_token, "test-token");
     assert_eq!(
         server.directory.token_secret(),
-        b"test-only-configured-secret"
+        b"test-only-configured-secret-0123456789"
     );
     let api = Api::new(&server, &server.user);
     let (domain_id, eps) = api.domain_with("acme", &["alice"]).await;
@@ -138,7 +150,13 @@ async fn demo_mode_is_idempotent_and_hands_out_tokens() {
     first.stop().await;
     let server = start_with(demo_config()).await;
     let demo = server.demo.clone().unwrap();
-    assert_eq!(demo.user, demo_user);
+    assert_eq!(
+        (&demo.user.id, &demo.user.api_token),
+        (&demo_user.id, &demo_user.api_token)
+    );
+    // Its secret is stored hashed, so each start sets (and shows) a new one.
+    assert!(demo.user.api_secret.is_some());
+    assert_ne!(demo.user.api_secret, demo_user.api_secret);
     let api = Api::new(&server, &demo.user);
     let domains = api.get("/domains").await.json;
     assert_eq!(domains.as_array().unwrap().len(), 1);

@@ -25,7 +25,7 @@ async fn thousand_registered_connections() {
             user: format!("u{i}"),
             host: HOST.into(),
             enabled: true,
-            password: None,
+            digest_ha1: None,
             application_id: None,
             callback_url: None,
         });

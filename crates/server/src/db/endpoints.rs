@@ -4,6 +4,7 @@ use rusqlite::{params, OptionalExtension, Row};
 
 use super::ids::new_id;
 use super::{now_unix, DbError, Store};
+use crate::secrets::DigestHa1;
 
 /// A stored endpoint, joined with what routing needs (its domain's name, its application's
 /// callback URL).
@@ -21,8 +22,9 @@ pub struct Endpoint {
     pub name: String,
     pub description: String,
     pub enabled: bool,
-    /// Digest password; never returned by the REST API.
-    pub password: Option<String>,
+    /// The digest HA1s of its SIP password (the password itself is not stored); never
+    /// returned by the REST API.
+    pub digest_ha1: Option<DigestHa1>,
 }
 
 /// What a client gives to create an endpoint (already validated; the application is the
@@ -33,11 +35,13 @@ pub struct NewEndpoint {
     pub description: String,
     pub application_id: Option<String>,
     pub enabled: bool,
-    pub password: Option<String>,
+    /// The HA1s of the SIP password (`DigestHa1::from_password`).
+    pub digest_ha1: Option<DigestHa1>,
 }
 
 const SELECT: &str = "SELECT e.id, e.user_id, e.domain_id, d.name, e.application_id,
-        a.incoming_call_url, e.name, e.description, e.enabled, e.password
+        a.incoming_call_url, e.name, e.description, e.enabled, e.ha1_md5, e.ha1b_md5,
+        e.ha1_sha256, e.ha1b_sha256
     FROM endpoints e
     JOIN domains d ON d.id = e.domain_id
     LEFT JOIN applications a ON a.id = e.application_id";
@@ -53,7 +57,15 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Endpoint> {
         name: row.get(6)?,
         description: row.get(7)?,
         enabled: row.get(8)?,
-        password: row.get(9)?,
+        digest_ha1: match (row.get(9)?, row.get(10)?, row.get(11)?, row.get(12)?) {
+            (Some(md5), Some(md5b), Some(sha256), Some(sha256b)) => Some(DigestHa1 {
+                md5,
+                md5b,
+                sha256,
+                sha256b,
+            }),
+            _ => None,
+        },
     })
 }
 
@@ -69,8 +81,8 @@ impl Store {
         let id = new_id("re");
         self.conn().execute(
             "INSERT INTO endpoints (id, user_id, domain_id, application_id, name, description,
-                 enabled, password, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                 enabled, ha1_md5, ha1b_md5, ha1_sha256, ha1b_sha256, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             params![
                 id,
                 user_id,
@@ -79,7 +91,10 @@ impl Store {
                 new.name,
                 new.description,
                 new.enabled,
-                new.password,
+                new.digest_ha1.as_ref().map(|h| &h.md5),
+                new.digest_ha1.as_ref().map(|h| &h.md5b),
+                new.digest_ha1.as_ref().map(|h| &h.sha256),
+                new.digest_ha1.as_ref().map(|h| &h.sha256b),
                 now_unix() as i64
             ],
         )?;
@@ -147,6 +162,35 @@ impl Store {
         ))?;
         let rows = stmt.query_map(params![user_id, domain_id], from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Replaces SIP passwords stored in clear (databases from before they were hashed) by
+    /// their digest HA1s for hosts `<domain>.<realm>`, and empties the `password` column;
+    /// returns how many. Idempotent: run at every start.
+    pub fn hash_clear_endpoint_passwords(&self, realm: &str) -> Result<usize, DbError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let clear: Vec<(String, String, String, String)> = {
+            let mut stmt = tx.prepare(
+                "SELECT e.id, e.name, d.name, e.password FROM endpoints e
+                 JOIN domains d ON d.id = e.domain_id WHERE e.password IS NOT NULL",
+            )?;
+            let rows = stmt.query_map([], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+            })?;
+            rows.collect::<Result<_, _>>()?
+        };
+        for (id, user, domain, password) in &clear {
+            let host = format!("{domain}.{}", realm.to_ascii_lowercase());
+            let ha1 = DigestHa1::from_password(user, &host, password);
+            tx.execute(
+                "UPDATE endpoints SET password = NULL, ha1_md5 = ?2, ha1b_md5 = ?3,
+                     ha1_sha256 = ?4, ha1b_sha256 = ?5 WHERE id = ?1",
+                params![id, ha1.md5, ha1.md5b, ha1.sha256, ha1.sha256b],
+            )?;
+        }
+        tx.commit()?;
+        Ok(clear.len())
     }
 
     /// Enables or disables the user's endpoint `id` in `domain_id`. False if absent.

@@ -70,7 +70,19 @@ CREATE INDEX revoked_tokens_expires ON revoked_tokens(expires);
 "#,
     ),
     (2, "token binding and SIP revocations", MIGRATION_2),
+    // Version 3 is sec-cb's (application callback secrets).
+    (4, "endpoint passwords as digest HA1", MIGRATION_4),
 ];
+
+/// Endpoint SIP passwords stored as their digest HA1 forms (issue 11, hole 8; see
+/// `crate::secrets`). Existing passwords are converted, and the `password` column emptied, by
+/// `Store::hash_clear_endpoint_passwords` at start (it needs the server's SIP realm).
+const MIGRATION_4: &str = r#"
+ALTER TABLE endpoints ADD COLUMN ha1_md5 TEXT;
+ALTER TABLE endpoints ADD COLUMN ha1b_md5 TEXT;
+ALTER TABLE endpoints ADD COLUMN ha1_sha256 TEXT;
+ALTER TABLE endpoints ADD COLUMN ha1b_sha256 TEXT;
+"#;
 
 /// Tokens bound to the endpoint they were minted for (issue 11, hole 4), and the revocation
 /// events Kamailio reads (hole 3). Tokens minted before this migration have no row and stop

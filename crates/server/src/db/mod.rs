@@ -89,6 +89,9 @@ impl Store {
         // WAL: Kamailio reads this file (token binding, revocations) while the server writes;
         // readers and the writer do not block each other. In-memory databases answer "memory".
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+        // Overwrite deleted content with zeros, so a secret replaced by its hash (or a deleted
+        // row) does not linger in free space of the file (issue 11, hole 8).
+        conn.pragma_update(None, "secure_delete", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations::run(&mut conn)?;
         Ok(Store {
@@ -118,6 +121,14 @@ impl Store {
         Ok(rusqlite::OptionalExtension::optional(
             statement.query_row(params, map),
         )?)
+    }
+
+    /// Writes the WAL into the database file and truncates it, so that page images from
+    /// before a change (a secret in clear just replaced by its hash) leave the WAL file.
+    pub fn checkpoint(&self) -> Result<(), DbError> {
+        let conn = self.conn();
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     /// The schema version the database is at.

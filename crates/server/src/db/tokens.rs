@@ -102,7 +102,7 @@ mod tests {
                     description: String::new(),
                     application_id: None,
                     enabled: true,
-                    password: None,
+                    digest_ha1: None,
                 },
             )
             .unwrap()

@@ -11,6 +11,7 @@ use super::{created, deleted, validate, ApiPath};
 use crate::app::AppState;
 use crate::auth_basic::AuthUser;
 use crate::db::{Endpoint, NewEndpoint};
+use crate::secrets::DigestHa1;
 use crate::sip::RevokeReason;
 use crate::store_directory::StoreDirectory;
 
@@ -111,12 +112,16 @@ pub async fn create(
         ),
         None => None,
     };
+    let name = validate::endpoint_name(&body.name)?;
+    let password = validate::password(body.credentials.and_then(|c| c.password))?;
+    // Only the digest HA1s are stored, never the password (issue 11, hole 8).
+    let host = state.directory.host_of(&domain.name);
     let new = NewEndpoint {
-        name: validate::endpoint_name(&body.name)?,
+        digest_ha1: password.map(|p| DigestHa1::from_password(&name, &host, &p)),
+        name,
         description: validate::description(body.description)?,
         application_id,
         enabled: body.enabled,
-        password: validate::password(body.credentials.and_then(|c| c.password))?,
     };
     let endpoint = state.store.create_endpoint(&user.id, &domain.id, new)?;
     let location = format!(

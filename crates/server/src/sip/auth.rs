@@ -133,24 +133,33 @@ impl SipService {
             }
         };
         let ephemeral = is_ephemeral_username(d.username);
-        let (endpoint, password) = if ephemeral {
+        let verified = if ephemeral {
+            // auth_ephemeral: the password is derived from the token secret, then checked.
             match check_digest_username(self.dir.as_ref(), d.username, now) {
-                Ok(found) => found,
+                Ok((rec, password)) => d.verify(req.method.as_str(), &password).then_some(rec),
                 Err(e) => return refuse(Refusal::from(e)),
             }
         } else {
+            // The endpoint password is stored only as its HA1s (`crate::secrets`): the one for
+            // this algorithm and username form (`user` or `user@host`).
             let (user, host) = d.username.rsplit_once('@').unwrap_or((d.username, d.realm));
             let Some(rec) = self.dir.endpoint_by_aor(user, host) else {
                 return refuse(Refusal::UnknownEndpoint);
             };
-            let Some(password) = rec.password.clone() else {
+            let ha1 = rec
+                .digest_ha1
+                .as_ref()
+                .and_then(|h| h.for_digest(d.algorithm, d.username.contains('@')));
+            let Some(ha1) = ha1 else {
                 return refuse(Refusal::BadPassword);
             };
-            (rec, password)
+            let ok =
+                d.realm.eq_ignore_ascii_case(&rec.host) && d.verify_ha1(req.method.as_str(), ha1);
+            ok.then_some(rec)
         };
-        if !d.verify(req.method.as_str(), &password) {
+        let Some(endpoint) = verified else {
             return refuse(Refusal::BadPassword);
-        }
+        };
         if endpoint.user != claimed.user || !endpoint.host.eq_ignore_ascii_case(claimed.host) {
             return refuse(Refusal::WrongIdentity);
         }

@@ -94,6 +94,22 @@ impl<'a> DigestCredentials<'a> {
             nc,
             qop_auth: true,
         });
+        self.matches(&expected)
+    }
+
+    /// True if `response` is right for the stored `ha1` (`H(username:realm:password)`, RFC
+    /// 7616 §3.4.2) and `method`: `H(ha1:nonce:nc:cnonce:auth:H(method:uri))` (§3.4.1).
+    pub fn verify_ha1(&self, method: &str, ha1: &str) -> bool {
+        let (nc, cnonce) = self.nc_cnonce;
+        let alg = self.algorithm;
+        let ha2 = alg.hash_hex(format!("{method}:{}", self.uri).as_bytes());
+        let nc = bwclient_sip::auth::digest::nc_hex(nc);
+        let expected =
+            alg.hash_hex(format!("{ha1}:{}:{nc}:{cnonce}:auth:{ha2}", self.nonce).as_bytes());
+        self.matches(&expected)
+    }
+
+    fn matches(&self, expected: &str) -> bool {
         let given = self.response.to_ascii_lowercase();
         expected.len() == given.len() && bool::from(expected.as_bytes().ct_eq(given.as_bytes()))
     }
@@ -159,6 +175,9 @@ mod tests {
         let d = DigestCredentials::from_credentials(&c).and_then(Result::ok);
         let d = d.expect("digest credentials");
         assert!(d.verify("GET", "Circle of Life"));
+        let ha1 = Algorithm::Sha256.hash_hex(b"Mufasa:http-auth@example.org:Circle of Life");
+        assert!(d.verify_ha1("GET", &ha1));
+        assert!(!d.verify_ha1("POST", &ha1));
         assert!(!d.verify("GET", "circle of life"));
         assert!(!d.verify("POST", "Circle of Life"));
     }

@@ -13,7 +13,7 @@ use reqwest::Method;
 use serde_json::Value;
 
 /// Test-only token secret (never used outside tests).
-pub const TEST_SECRET: &str = "test-only-token-secret";
+pub const TEST_SECRET: &str = "test-only-token-secret-of-32-bytes-or-more";
 
 /// A config for `dir`: loopback port 0, data/www/pkg inside `dir`, fast callback retries.
 pub fn config(dir: &Path) -> Config {
@@ -78,12 +78,16 @@ pub struct Api {
 }
 
 impl Api {
-    /// As `user`, against `server`.
+    /// As `user`, against `server`, with the secret `user` carries (known when it was just
+    /// created or configured; secrets are stored hashed). Else use [`Api::with_auth`].
     pub fn new(server: &RunningServer, user: &User) -> Api {
         Api {
             base: server.base_url(),
             user_id: user.id.clone(),
-            auth: Some((user.api_token.clone(), user.api_secret.clone())),
+            auth: user
+                .api_secret
+                .as_ref()
+                .map(|secret| (user.api_token.clone(), secret.clone())),
             client: reqwest::Client::new(),
         }
     }

@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test binary uses a different subset
 
 use bwclient_server::directory::{CallEvent, Directory, EndpointRecord};
+use bwclient_server::secrets::DigestHa1;
 use bwclient_server::sip::{router, SipConfig, SipService};
 use bwclient_sip::token::Token;
 use bwclient_sip::{HeaderName, Message, Request, Response};
@@ -18,7 +19,7 @@ use tokio_tungstenite::tungstenite::Message as WsMessage;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 /// Test-only token secret.
-pub const SECRET: &[u8] = b"sip-test-only-secret";
+pub const SECRET: &[u8] = b"sip-test-only-secret-of-32-bytes-or-more";
 /// The domain of most test endpoints, and another tenant's domain.
 pub const HOST: &str = "acme.sip.test";
 pub const OTHER_HOST: &str = "other.sip.test";
@@ -55,7 +56,7 @@ impl MemDirectory {
                 user: name.into(),
                 host: host.into(),
                 enabled,
-                password: Some(format!("{name}-pw")),
+                digest_ha1: Some(DigestHa1::from_password(name, host, &format!("{name}-pw"))),
                 application_id: Some("app1".into()),
                 callback_url: (name != "dave").then(|| format!("http://127.0.0.1:9/{name}")),
             });
