@@ -33,6 +33,8 @@ const HOLD_REPS = Number(env.BENCH_HOLD_REPS || 3);
 const LOADGEN = path.join(BENCH, 'target/release/bwclient-bench-loadgen');
 const SERVER = path.join(ROOT, 'target/server/bwclient-server');
 const dir = path.join(OUT, 'load');
+/** Tokens the server minted for lg0…, one a line (bwclient-bench-loadgen --tokens). */
+const TOKENS = path.join(dir, 'tokens.txt');
 const children = new Set();
 
 function stopAll() {
@@ -95,10 +97,18 @@ async function startOurs() {
   const me = await api('GET', '/v1/me');
   const domain = await api('POST', `/v1/users/${me.id}/domains`, { name: 'bench', description: 'bench load' });
   const t0 = Date.now();
+  const endpoints = [];
   for (let i = 0; i < USERS; i += 1) {
-    await api('POST', `/v1/users/${me.id}/domains/${domain.id}/endpoints`, { name: `lg${i}`, description: 'bench', enabled: true });
+    endpoints.push(await api('POST', `/v1/users/${me.id}/domains/${domain.id}/endpoints`, { name: `lg${i}`, description: 'bench', enabled: true }));
   }
-  say(`bwclient-server pid ${child.pid} on ${OUR_PORT}: ${USERS} endpoints created in ${Date.now() - t0} ms`);
+  // Tokens come from the server: it accepts only tokens it minted and recorded (issue 11,
+  // hole 4); Kamailio checks the same rows in the shared database.
+  const tokens = [];
+  for (let i = 0; i < USERS; i += 1) {
+    tokens.push((await api('POST', `/v1/users/${me.id}/domains/${domain.id}/endpoints/${endpoints[i].id}/tokens`, { expires: 7200 })).token);
+  }
+  fs.writeFileSync(TOKENS, `${tokens.join('\n')}\n`, { mode: 0o600 });
+  say(`bwclient-server pid ${child.pid} on ${OUR_PORT}: ${USERS} endpoints and tokens created in ${Date.now() - t0} ms`);
   return child;
 }
 
@@ -141,7 +151,7 @@ const target = {
   ours: { url: `ws://127.0.0.1:${OUR_PORT}/sip` },
   kamailio: { url: `ws://127.0.0.1:${KAM_PORT}` },
 };
-const common = (t) => ['--url', target[t].url, '--host', HOST, '--secret', SECRET, '--users', String(USERS)];
+const common = (t) => ['--url', target[t].url, '--host', HOST, '--secret', SECRET, '--tokens', TOKENS, '--users', String(USERS)];
 
 fs.mkdirSync(dir, { recursive: true });
 const result = { hostUsers: USERS, rateConns: RATE_CONNS, reps: REPS, warmupSeconds: WARMUP, seconds: DURATION, holdConns: HOLD, rate: {}, hold: {} };

@@ -48,6 +48,9 @@ struct Opts {
     url: String,
     host: String,
     secret: String,
+    /// A file of tokens minted by the server (one per line, line i for lg{i}): bwclient-server
+    /// accepts only tokens it minted and recorded (issue 11, hole 4).
+    tokens: Option<String>,
     digest: bool,
     users: usize,
     conns: usize,
@@ -86,6 +89,7 @@ fn parse_opts() -> Res<Opts> {
         url,
         host: get("host", "bench.bwclient.test"),
         secret: get("secret", ""),
+        tokens: kv.get("tokens").cloned(),
         digest: match auth.as_str() {
             "token" => false,
             "digest" => true,
@@ -297,6 +301,17 @@ struct Users {
 
 impl Users {
     fn new(o: &Opts) -> Users {
+        if let Some(path) = &o.tokens {
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            let tokens: Vec<Arc<Token>> = text
+                .lines()
+                .filter_map(|line| Token::parse(line.trim()).ok())
+                .map(Arc::new)
+                .collect();
+            if !tokens.is_empty() {
+                return Users { tokens };
+            }
+        }
         let expires = now_unix() + 3600;
         let tokens = (0..o.users)
             .map(|i| Arc::new(Token::mint(o.secret.as_bytes(), expires, &format!("lg{i}"), &o.host, &o.url)))
