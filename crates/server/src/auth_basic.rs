@@ -39,6 +39,13 @@ impl FromRequestParts<AppState> for AuthUser {
         {
             // The secret is stored as an argon2id hash (`crate::secrets`): checking it costs
             // milliseconds of CPU, so off the async workers, and once per pair (the cache).
+            // At most `CONCURRENT_CHECKS` at once (memory and CPU bound).
+            let _permit = state
+                .verified
+                .checks
+                .acquire()
+                .await
+                .map_err(|_| ApiError::unauthorized())?;
             let hash = user.api_secret_hash.clone();
             let given = secret.clone();
             let ok = tokio::task::spawn_blocking(move || verify_api_secret(&given, &hash))

@@ -13,10 +13,25 @@ use std::sync::Mutex;
 /// Most verified credential pairs remembered.
 pub const MAX_ENTRIES: usize = 1024;
 
+/// argon2 checks that may run at once: each takes 19 MiB and milliseconds of CPU, so wrong
+/// secrets sent in bulk queue here instead of taking every blocking thread and gigabytes.
+pub const CONCURRENT_CHECKS: usize = 2;
+
 /// Verified `(token, secret)` pairs → the stored hash they matched.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct CredentialCache {
     verified: Mutex<HashMap<[u8; 32], String>>,
+    /// Permits for [`CONCURRENT_CHECKS`] argon2 verifications.
+    pub checks: tokio::sync::Semaphore,
+}
+
+impl Default for CredentialCache {
+    fn default() -> Self {
+        CredentialCache {
+            verified: Mutex::default(),
+            checks: tokio::sync::Semaphore::new(CONCURRENT_CHECKS),
+        }
+    }
 }
 
 fn key(token: &str, secret: &str) -> [u8; 32] {

@@ -124,7 +124,10 @@ impl SipService {
                 "Bad Request: digest uri does not match the Request-URI",
             )));
         }
-        let issued = match self.nonces.check(d.nonce, claimed.host, now) {
+        let issued = match self
+            .nonces
+            .check(d.nonce, &claimed.host.to_ascii_lowercase(), now)
+        {
             Ok(issued) => issued,
             // A nonce of ours that is too old, or one from before a restart (other key): the
             // client just has to answer a fresh challenge (RFC 7616 §3.3 `stale`).
@@ -227,14 +230,17 @@ impl SipService {
         asker: Asker,
         stale: bool,
     ) -> Response {
-        let nonce = self.nonces.issue(claimed.host, now_unix());
+        // The realm is the claimed host in lower case: the stored HA1s of endpoint passwords
+        // are computed with it (`crate::secrets`).
+        let realm = claimed.host.to_ascii_lowercase();
+        let nonce = self.nonces.issue(&realm, now_unix());
         let mut resp = match asker {
             Asker::Registrar => reply(req, 401, "Unauthorized"),
             Asker::Proxy => reply(req, 407, "Proxy Authentication Required"),
         };
         for alg in OFFERED {
             let mut params = vec![
-                ("realm".to_owned(), claimed.host.to_owned()),
+                ("realm".to_owned(), realm.clone()),
                 ("nonce".to_owned(), nonce.clone()),
                 ("qop".to_owned(), "auth".to_owned()),
                 ("algorithm".to_owned(), alg.as_str().to_owned()),
