@@ -151,6 +151,11 @@ async fn clear_secrets_of_an_older_database_are_hashed_at_start() {
 
     // What a database written before hashing holds: both secrets in clear.
     let db = rusqlite::Connection::open(dir.path().join("data/bwclient.db")).unwrap();
+    // (The file is in WAL mode, so Kamailio can read it while the server writes.)
+    let mode: String = db
+        .query_row("PRAGMA journal_mode", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
     db.execute(
         "UPDATE users SET api_token = 'old-token', api_secret = 'old-clear-api-secret'",
         [],
