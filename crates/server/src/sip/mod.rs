@@ -22,8 +22,14 @@
 //! `auth_ephemeral`). No credentials: `401` (REGISTER) or `407` (others) with an HMAC'd
 //! nonce (`nonce.rs`) whose nonce-count must increase (`nonce_count.rs`: a replayed answer gets
 //! a fresh challenge). An out-of-dialog request without credentials on a connection that
-//! REGISTERed as its From, with a credential still valid, needs none (`conn_auth.rs`). Wrong ones: `403` with a reason phrase (`refusal.rs`). The
-//! credential's identity must be the To (REGISTER) or From (others) identity.
+//! REGISTERed as its From, with a credential still valid, needs none (`conn_auth.rs`). Wrong
+//! ones: `403` with a reason phrase (`refusal.rs`). The credential's identity must be the To
+//! (REGISTER) or From (others) identity.
+//!
+//! **Revocation** (`revoke.rs`). Revoking a token, disabling or deleting an endpoint (REST)
+//! closes the connections that registered with it, WebSocket close code `4401` and reason
+//! `token revoked` / `endpoint disabled` / `endpoint deleted`; their bindings stop receiving
+//! calls that instant.
 //!
 //! **Registrar** (`registrar.rs`, `location.rs`). RFC 3261 §10.3 + RFC 5626 §6: bindings per
 //! AOR keyed by `+sip.instance`/`reg-id` or by Contact URI, each bound to the WebSocket it came
