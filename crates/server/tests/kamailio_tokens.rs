@@ -133,3 +133,250 @@ async fn kamailio_drops_the_contact_of_a_closed_websocket() {
     );
     server.stop().await;
 }
+
+/// Mints a token for endpoint `id` of `domain_id` over REST.
+async fn mint(api: &Api, domain_id: &str, id: &str) -> (String, Token) {
+    mint_for(api, domain_id, id, 86_400).await
+}
+
+/// Mints a token valid `lifetime` seconds. Two tokens of one endpoint minted in the same second
+/// with the same lifetime are one credential (the digest username is `<expiry>:<user>@<host>`).
+async fn mint_for(api: &Api, domain_id: &str, id: &str, lifetime: u64) -> (String, Token) {
+    let minted = api
+        .create(
+            &format!("/domains/{domain_id}/endpoints/{id}/tokens"),
+            json!({ "expires": lifetime }),
+        )
+        .await;
+    let text = minted["token"].as_str().unwrap().to_owned();
+    let token = Token::parse(&text).expect("token parses");
+    (text, token)
+}
+
+/// Holes 3 and 4 at Kamailio: a token whose row bwclient-server removed (revoked, its endpoint
+/// deleted — also when an endpoint of the same name is created again) or whose endpoint is
+/// disabled is refused with 403, for REGISTER and INVITE alike, although its signature and
+/// expiry are right.
+#[tokio::test]
+async fn kamailio_refuses_revoked_tokens_disabled_and_recreated_endpoints() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let api = Api::new(&server, &server.user);
+    let (domain_id, eps) = api
+        .domain_with("kamrevoke", &["alice", "bob", "carol"])
+        .await;
+    let id = |i: usize| eps[i]["id"].as_str().unwrap().to_owned();
+    let (alice_text, alice) = mint(&api, &domain_id, &id(0)).await;
+    let (_, bob) = mint(&api, &domain_id, &id(1)).await;
+    let (_, carol) = mint(&api, &domain_id, &id(2)).await;
+    let host = alice.host.clone();
+    let kamailio = Kamailio::start(TEST_SECRET, &db_file(dir.path()));
+    let mut ws = connect(kamailio.port).await;
+
+    // Valid before anything happens to them.
+    let ok = register_with_token(&mut ws, "alice", &host, &alice, "rv-alice-1").await;
+    assert_eq!(ok.code, 200, "alice's token registers: {}", ok.reason);
+    let ok = register_with_token(&mut ws, "carol", &host, &carol, "rv-carol-1").await;
+    assert_eq!(ok.code, 200, "carol's token registers: {}", ok.reason);
+
+    // Revoked: REGISTER and INVITE refused.
+    let res = api
+        .delete(&format!(
+            "/domains/{domain_id}/endpoints/{}/tokens/{alice_text}",
+            id(0)
+        ))
+        .await;
+    assert!((200..300).contains(&res.status), "revoke: {:?}", res.json);
+    let refused = register_with_token(&mut ws, "alice", &host, &alice, "rv-alice-2").await;
+    assert_eq!(refused.code, 403, "a revoked token registers no more");
+    invite_with_token(&mut ws, "alice", "carol", &host, &alice, "rv-alice-inv").await;
+    let refused = answer(&mut ws).await;
+    assert_eq!(refused.code, 403, "a revoked token calls no more");
+
+    // Disabled endpoint (the REST API has no update yet: the column the server's store keeps).
+    let db = rusqlite::Connection::open(db_file(dir.path())).unwrap();
+    db.busy_timeout(Duration::from_secs(5)).unwrap();
+    db.execute("UPDATE endpoints SET enabled = 0 WHERE id = ?1", [id(2)])
+        .unwrap();
+    let refused = register_with_token(&mut ws, "carol", &host, &carol, "rv-carol-2").await;
+    assert_eq!(
+        refused.code, 403,
+        "a disabled endpoint's token registers no more"
+    );
+    invite_with_token(&mut ws, "carol", "bob", &host, &carol, "rv-carol-inv").await;
+    assert_eq!(answer(&mut ws).await.code, 403, "nor calls");
+
+    // Deleted, then created again under the same name: the old token is dead for the new one.
+    let res = api
+        .delete(&format!("/domains/{domain_id}/endpoints/{}", id(1)))
+        .await;
+    assert!(
+        (200..300).contains(&res.status),
+        "delete bob: {:?}",
+        res.json
+    );
+    let refused = register_with_token(&mut ws, "bob", &host, &bob, "rv-bob-1").await;
+    assert_eq!(
+        refused.code, 403,
+        "a deleted endpoint's token registers no more"
+    );
+    api.create(
+        &format!("/domains/{domain_id}/endpoints"),
+        json!({ "name": "bob", "credentials": { "password": "password1" } }),
+    )
+    .await;
+    let refused = register_with_token(&mut ws, "bob", &host, &bob, "rv-bob-2").await;
+    assert_eq!(
+        refused.code, 403,
+        "an old token never authenticates a re-created endpoint of the same name"
+    );
+    assert!(
+        refused.reason.contains("revoked"),
+        "the 403 says why: {}",
+        refused.reason
+    );
+    server.stop().await;
+}
+
+/// Waits (up to `deadline`) until `ws` is closed by Kamailio, answering nothing meanwhile.
+async fn closed_within(ws: &mut Ws, deadline: Duration) -> bool {
+    let end = tokio::time::Instant::now() + deadline;
+    loop {
+        let left = end.saturating_duration_since(tokio::time::Instant::now());
+        match next_incoming(ws, left).await {
+            Some(Incoming::Closed) => return true,
+            Some(Incoming::Sip(_)) => continue,
+            None => return false,
+        }
+    }
+}
+
+/// Writes the revocation event bwclient-server writes (shared contract, table
+/// `sip_revocations`) unless the server already wrote it for this AOR and username.
+fn revocation_event(db: &rusqlite::Connection, aor: &str, username: Option<&str>) {
+    let written: i64 = db
+        .query_row(
+            "SELECT COUNT(*) FROM sip_revocations WHERE aor = ?1 AND username IS ?2",
+            rusqlite::params![aor, username],
+            |r| r.get(0),
+        )
+        .unwrap();
+    if written == 0 {
+        db.execute(
+            "INSERT INTO sip_revocations (aor, username, at) VALUES (?1, ?2, strftime('%s','now'))",
+            rusqlite::params![aor, username],
+        )
+        .unwrap();
+    }
+}
+
+/// Hole 3 at Kamailio: a revocation event drops the registrations the revoked token made (and
+/// only those) and closes their WebSockets, so the phone knows and calls no longer reach it;
+/// an event for the whole AOR (endpoint disabled or deleted) drops all of them.
+#[tokio::test]
+async fn kamailio_drops_registrations_of_a_revoked_token_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let api = Api::new(&server, &server.user);
+    let (domain_id, eps) = api.domain_with("kamdrop", &["alice", "bob"]).await;
+    let id = |i: usize| eps[i]["id"].as_str().unwrap().to_owned();
+    let (first_text, first) = mint(&api, &domain_id, &id(0)).await;
+    let (_, second) = mint_for(&api, &domain_id, &id(0), 7_200).await;
+    assert_ne!(first.digest_username(), second.digest_username());
+    let (_, bob) = mint(&api, &domain_id, &id(1)).await;
+    let host = first.host.clone();
+    let aor = format!("alice@{host}");
+    let kamailio = Kamailio::start(TEST_SECRET, &db_file(dir.path()));
+
+    // alice's two phones, each with its own token.
+    let mut phone1 = connect(kamailio.port).await;
+    let ok = register_with_token(&mut phone1, "alice", &host, &first, "drop-p1").await;
+    assert_eq!(ok.code, 200);
+    let mut phone2 = connect(kamailio.port).await;
+    let ok = register_with_token(&mut phone2, "alice", &host, &second, "drop-p2").await;
+    assert_eq!(ok.code, 200);
+
+    // The first token is revoked: phone 1's WebSocket is closed, phone 2 keeps its binding.
+    let res = api
+        .delete(&format!(
+            "/domains/{domain_id}/endpoints/{}/tokens/{first_text}",
+            id(0)
+        ))
+        .await;
+    assert!((200..300).contains(&res.status), "revoke: {:?}", res.json);
+    let db = rusqlite::Connection::open(db_file(dir.path())).unwrap();
+    db.busy_timeout(Duration::from_secs(5)).unwrap();
+    revocation_event(&db, &aor, Some(&first.digest_username()));
+    assert!(
+        closed_within(&mut phone1, Duration::from_secs(10)).await,
+        "the revoked token's WebSocket is closed"
+    );
+
+    // A call to alice reaches phone 2 only.
+    let mut caller = connect(kamailio.port).await;
+    invite_with_token(&mut caller, "bob", "alice", &host, &bob, "drop-call-1").await;
+    let ringing = next_request(&mut phone2, Duration::from_secs(5))
+        .await
+        .expect("phone 2, registered with a valid token, still receives calls");
+    assert_eq!(ringing.method.as_str(), "INVITE");
+
+    // The whole AOR (endpoint disabled or deleted): phone 2 goes too, calls find nobody.
+    revocation_event(&db, &aor, None);
+    assert!(
+        closed_within(&mut phone2, Duration::from_secs(10)).await,
+        "every registration of the AOR is dropped and its WebSocket closed"
+    );
+    let mut caller = connect(kamailio.port).await;
+    invite_with_token(&mut caller, "bob", "alice", &host, &bob, "drop-call-2").await;
+    let nobody = answer(&mut caller).await;
+    assert!(
+        nobody.code == 404 || nobody.code == 480,
+        "alice has no registration left: {} {}",
+        nobody.code,
+        nobody.reason
+    );
+    server.stop().await;
+}
+
+/// Hole 6 at Kamailio: a captured REGISTER Authorization (same nonce, same nc) replayed on
+/// another connection, with a new branch and CSeq, is refused (RFC 7616 section 3.4: nc must
+/// grow; `nonce_count` with `qop=auth`).
+#[tokio::test]
+async fn kamailio_refuses_a_replayed_register_authorization() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let api = Api::new(&server, &server.user);
+    let (domain_id, eps) = api.domain_with("kamreplay", &["alice"]).await;
+    let (_, token) = mint(&api, &domain_id, eps[0]["id"].as_str().unwrap()).await;
+    let host = token.host.clone();
+    let kamailio = Kamailio::start(TEST_SECRET, &db_file(dir.path()));
+
+    let mut victim = connect(kamailio.port).await;
+    let challenge = transact(&mut victim, register("alice", &host, 1, "replay-1", None)).await;
+    assert_eq!(challenge.code, 401);
+    let captured = register_credentials(&challenge, &token, &host);
+    assert!(
+        captured.contains("qop=auth"),
+        "qop=auth is used: {captured}"
+    );
+    let ok = transact(
+        &mut victim,
+        register("alice", &host, 2, "replay-1", Some(&captured)),
+    )
+    .await;
+    assert_eq!(ok.code, 200, "the original REGISTER is accepted");
+
+    let mut attacker = connect(kamailio.port).await;
+    let replayed = transact(
+        &mut attacker,
+        register("alice", &host, 3, "replay-1", Some(&captured)),
+    )
+    .await;
+    assert!(
+        replayed.code == 401 || replayed.code == 403,
+        "a replayed Authorization is refused, got {} {}",
+        replayed.code,
+        replayed.reason
+    );
+    server.stop().await;
+}

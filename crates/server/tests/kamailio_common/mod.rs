@@ -57,6 +57,15 @@ impl Kamailio {
 
 impl Drop for Kamailio {
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            let log = std::fs::read_to_string(self.run_dir.path().join("kamailio.log"))
+                .unwrap_or_default();
+            let tail: Vec<&str> = log.lines().rev().take(60).collect();
+            eprintln!("--- kamailio.log (last lines)");
+            for line in tail.iter().rev() {
+                eprintln!("{line}");
+            }
+        }
         let _ = Command::new("bash")
             .arg(repo_root().join("deploy/kamailio/run.sh"))
             .args(["stop", self.run_dir.path().to_str().unwrap()])
@@ -158,7 +167,7 @@ pub fn register(user: &str, host: &str, cseq: u32, call_id: &str, auth: Option<&
     m.push_str(&format!("Call-ID: {call_id}\r\n"));
     m.push_str(&format!("CSeq: {cseq} REGISTER\r\n"));
     m.push_str(&format!(
-        "Contact: <sip:{user}@df7jal23ls0d.invalid;transport=ws>;expires=600\r\n"
+        "Contact: <sip:{user}@{call_id}.invalid;transport=ws>;expires=600\r\n"
     ));
     if let Some(a) = auth {
         m.push_str(&format!("Authorization: {a}\r\n"));
