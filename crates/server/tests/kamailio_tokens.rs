@@ -380,3 +380,77 @@ async fn kamailio_refuses_a_replayed_register_authorization() {
     );
     server.stop().await;
 }
+
+/// `name="value"` (or `name=value`) from a challenge header value.
+fn challenge_param(header: &str, name: &str) -> String {
+    let at = header
+        .find(&format!("{name}="))
+        .unwrap_or_else(|| panic!("{name} in {header}"));
+    let rest = &header[at + name.len() + 1..];
+    match rest.strip_prefix('"') {
+        Some(quoted) => quoted.split('"').next().unwrap().to_owned(),
+        None => rest.split(',').next().unwrap().trim().to_owned(),
+    }
+}
+
+/// Hole 6, for answers without `qop` (RFC 2617 compatibility, which the challenge still
+/// allows): such an answer has no nc to track, so its nonce may be used once only
+/// (`one_time_nonce`); a replay of it is refused.
+#[tokio::test]
+async fn kamailio_refuses_a_replayed_authorization_without_qop() {
+    use md5::{Digest, Md5};
+    let md5 = |s: String| {
+        Md5::digest(s.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let api = Api::new(&server, &server.user);
+    let (domain_id, eps) = api.domain_with("kamnoqop", &["alice"]).await;
+    let (_, token) = mint(&api, &domain_id, eps[0]["id"].as_str().unwrap()).await;
+    let host = token.host.clone();
+    let kamailio = Kamailio::start(TEST_SECRET, &db_file(dir.path()));
+
+    let mut victim = connect(kamailio.port).await;
+    let challenge = transact(&mut victim, register("alice", &host, 1, "noqop-1", None)).await;
+    assert_eq!(challenge.code, 401);
+    let header = challenge
+        .headers
+        .get(&bwclient_sip::HeaderName::WWW_AUTHENTICATE)
+        .expect("WWW-Authenticate")
+        .to_owned();
+    let (realm, nonce) = (
+        challenge_param(&header, "realm"),
+        challenge_param(&header, "nonce"),
+    );
+    let (user, uri) = (token.digest_username(), format!("sip:{host}"));
+    let ha1 = md5(format!("{user}:{realm}:{}", token.digest_password()));
+    let ha2 = md5(format!("REGISTER:{uri}"));
+    let response = md5(format!("{ha1}:{nonce}:{ha2}"));
+    let captured = format!(
+        "Digest username=\"{user}\", realm=\"{realm}\", nonce=\"{nonce}\", uri=\"{uri}\", \
+         response=\"{response}\", algorithm=MD5"
+    );
+    let ok = transact(
+        &mut victim,
+        register("alice", &host, 2, "noqop-1", Some(&captured)),
+    )
+    .await;
+    assert_eq!(ok.code, 200, "the original REGISTER (no qop) is accepted");
+
+    let mut attacker = connect(kamailio.port).await;
+    let replayed = transact(
+        &mut attacker,
+        register("alice", &host, 3, "noqop-1", Some(&captured)),
+    )
+    .await;
+    assert!(
+        replayed.code == 401 || replayed.code == 403,
+        "a replayed Authorization without qop is refused, got {} {}",
+        replayed.code,
+        replayed.reason
+    );
+    server.stop().await;
+}
