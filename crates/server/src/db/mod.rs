@@ -12,6 +12,7 @@ mod migrations;
 mod phone_numbers;
 mod revoked_tokens;
 mod settings;
+mod sip_revocations;
 mod tokens;
 mod users;
 

@@ -136,5 +136,6 @@ pub async fn revoke(
     state
         .store
         .revoke_token(&username, token.expires, now_unix())?;
+    crate::revocation::token_revoked(&state, &endpoint, &username)?;
     Ok(deleted())
 }

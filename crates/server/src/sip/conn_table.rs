@@ -23,6 +23,8 @@ impl fmt::Display for ConnId {
 pub struct ConnTable {
     next: AtomicU64,
     senders: Mutex<HashMap<ConnId, mpsc::Sender<Vec<u8>>>>,
+    /// Close code and reason for connections the server closes on purpose (revocation).
+    closing: Mutex<HashMap<ConnId, (u16, &'static str)>>,
 }
 
 impl ConnTable {
@@ -35,6 +37,20 @@ impl ConnTable {
 
     pub fn remove(&self, id: ConnId) {
         lock(&self.senders).remove(&id);
+        lock(&self.closing).remove(&id);
+    }
+
+    /// Removes `id` so that nothing more is sent to it or routed to it, and has its task close
+    /// the WebSocket with `code` and `reason` (RFC 6455 §5.5.1).
+    pub fn close(&self, id: ConnId, code: u16, reason: &'static str) {
+        if lock(&self.senders).remove(&id).is_some() {
+            lock(&self.closing).insert(id, (code, reason));
+        }
+    }
+
+    /// The close code and reason set by [`ConnTable::close`], taken once.
+    pub fn take_close(&self, id: ConnId) -> Option<(u16, &'static str)> {
+        lock(&self.closing).remove(&id)
     }
 
     pub fn contains(&self, id: ConnId) -> bool {

@@ -49,8 +49,8 @@ impl SipService {
             user,
             host: &from.uri.host,
         };
-        let caller = match self.authenticate(&req, &claimed, Asker::Proxy) {
-            AuthOutcome::Ok(rec) => rec,
+        let caller = match self.authenticate(conn, &req, &claimed, Asker::Proxy) {
+            AuthOutcome::Ok(rec, _) => *rec,
             AuthOutcome::Reject(resp) => {
                 self.send(conn, response_frame(*resp));
                 return;

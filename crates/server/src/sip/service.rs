@@ -2,10 +2,12 @@
 //! connection tasks and the rest of the server use.
 
 use super::config::SipConfig;
+use super::conn_auth::ConnAuth;
 use super::conn_table::{lock, ConnId, ConnTable};
 use super::flow_token::FlowKey;
 use super::location::{aor_key, Location};
 use super::nonce::NonceKey;
+use super::nonce_count::NonceCounts;
 use super::txn::ProxyState;
 use crate::directory::Directory;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -18,8 +20,12 @@ pub struct SipService {
     pub(super) config: SipConfig,
     pub(super) conns: ConnTable,
     pub(super) location: Mutex<Location>,
+    /// Who each connection registered as, and with what credential (`conn_auth.rs`).
+    pub(super) conn_auth: Mutex<ConnAuth>,
     pub(super) proxy: Mutex<ProxyState>,
     pub(super) nonces: NonceKey,
+    /// Highest nonce-count seen per nonce in use (digest replay protection).
+    pub(super) nonce_counts: Mutex<NonceCounts>,
     pub(super) flows: FlowKey,
     /// Connections admitted (upgrades accepted), for `max_connections`.
     slots: AtomicUsize,
@@ -36,10 +42,15 @@ impl SipService {
         Arc::new(SipService {
             dir: directory,
             nonces: NonceKey::new(nonce_key, config.nonce_ttl),
+            nonce_counts: Mutex::new(NonceCounts::new(
+                config.nonce_ttl.as_secs(),
+                config.max_tracked_nonces,
+            )),
             flows: FlowKey::new(flow_key),
             config,
             conns: ConnTable::default(),
             location: Mutex::new(Location::default()),
+            conn_auth: Mutex::new(ConnAuth::default()),
             proxy: Mutex::new(ProxyState::default()),
             slots: AtomicUsize::new(0),
             sweeper_started: AtomicBool::new(false),
