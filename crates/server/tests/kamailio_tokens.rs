@@ -193,11 +193,8 @@ async fn kamailio_refuses_revoked_tokens_disabled_and_recreated_endpoints() {
     let refused = answer(&mut ws).await;
     assert_eq!(refused.code, 403, "a revoked token calls no more");
 
-    // Disabled endpoint (the REST API has no update yet: the column the server's store keeps).
-    let db = rusqlite::Connection::open(db_file(dir.path())).unwrap();
-    db.busy_timeout(Duration::from_secs(5)).unwrap();
-    db.execute("UPDATE endpoints SET enabled = 0 WHERE id = ?1", [id(2)])
-        .unwrap();
+    // Disabled endpoint.
+    disable(&api, &domain_id, &id(2)).await;
     let refused = register_with_token(&mut ws, "carol", &host, &carol, "rv-carol-2").await;
     assert_eq!(
         refused.code, 403,
@@ -251,28 +248,37 @@ async fn closed_within(ws: &mut Ws, deadline: Duration) -> bool {
     }
 }
 
-/// Writes the revocation event bwclient-server writes (shared contract, table
-/// `sip_revocations`) unless the server already wrote it for this AOR and username.
-fn revocation_event(db: &rusqlite::Connection, aor: &str, username: Option<&str>) {
-    let written: i64 = db
-        .query_row(
-            "SELECT COUNT(*) FROM sip_revocations WHERE aor = ?1 AND username IS ?2",
-            rusqlite::params![aor, username],
-            |r| r.get(0),
+/// `PATCH …/endpoints/{id} {"enabled": false}`.
+async fn disable(api: &Api, domain_id: &str, id: &str) {
+    let res = api
+        .send(
+            reqwest::Method::PATCH,
+            &api.user_path(&format!("/domains/{domain_id}/endpoints/{id}")),
+            Some(json!({ "enabled": false }).to_string().into_bytes()),
         )
-        .unwrap();
-    if written == 0 {
-        db.execute(
-            "INSERT INTO sip_revocations (aor, username, at) VALUES (?1, ?2, strftime('%s','now'))",
-            rusqlite::params![aor, username],
-        )
-        .unwrap();
-    }
+        .await;
+    assert!((200..300).contains(&res.status), "disable: {:?}", res.json);
 }
 
-/// Hole 3 at Kamailio: a revocation event drops the registrations the revoked token made (and
-/// only those) and closes their WebSockets, so the phone knows and calls no longer reach it;
-/// an event for the whole AOR (endpoint disabled or deleted) drops all of them.
+/// The revocation events bwclient-server wrote for `aor` (table `sip_revocations`).
+fn revocation_events(db: &Path, aor: &str) -> Vec<Option<String>> {
+    let db = rusqlite::Connection::open(db).unwrap();
+    db.busy_timeout(Duration::from_secs(5)).unwrap();
+    let mut q = db
+        .prepare("SELECT username FROM sip_revocations WHERE aor = ?1 ORDER BY seq")
+        .unwrap();
+    let rows = q
+        .query_map([aor], |r| r.get::<_, Option<String>>(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    rows
+}
+
+/// Hole 3 at Kamailio: revoking a token over REST (bwclient-server writes a `sip_revocations`
+/// row) drops the registrations the token made at Kamailio, and only those, and closes their
+/// WebSockets, so the phone knows and calls no longer reach it; disabling the endpoint (a row
+/// for the whole AOR) drops all of them.
 #[tokio::test]
 async fn kamailio_drops_registrations_of_a_revoked_token_at_once() {
     let dir = tempfile::tempdir().unwrap();
@@ -304,9 +310,11 @@ async fn kamailio_drops_registrations_of_a_revoked_token_at_once() {
         ))
         .await;
     assert!((200..300).contains(&res.status), "revoke: {:?}", res.json);
-    let db = rusqlite::Connection::open(db_file(dir.path())).unwrap();
-    db.busy_timeout(Duration::from_secs(5)).unwrap();
-    revocation_event(&db, &aor, Some(&first.digest_username()));
+    assert_eq!(
+        revocation_events(&db_file(dir.path()), &aor),
+        vec![Some(first.digest_username())],
+        "the server wrote the revocation event for Kamailio"
+    );
     assert!(
         closed_within(&mut phone1, Duration::from_secs(10)).await,
         "the revoked token's WebSocket is closed"
@@ -321,7 +329,12 @@ async fn kamailio_drops_registrations_of_a_revoked_token_at_once() {
     assert_eq!(ringing.method.as_str(), "INVITE");
 
     // The whole AOR (endpoint disabled or deleted): phone 2 goes too, calls find nobody.
-    revocation_event(&db, &aor, None);
+    disable(&api, &domain_id, &id(0)).await;
+    assert_eq!(
+        revocation_events(&db_file(dir.path()), &aor).last(),
+        Some(&None),
+        "disabling writes an event for the whole AOR"
+    );
     assert!(
         closed_within(&mut phone2, Duration::from_secs(10)).await,
         "every registration of the AOR is dropped and its WebSocket closed"
