@@ -145,7 +145,7 @@ if want parse || want latency || want memory; then
     --www "$OUT/www" --pkg "$ROOT/pkg" --demo >"$OUT/logs/bwclient-server.log" 2>&1 &
   server_pid=$!
   if wait_port 18080 "$server_pid" bwclient-server "$OUT/logs/bwclient-server.log" \
-     && deploy/kamailio/run.sh start "$OUT/kamailio" 15066 >/dev/null; then
+     && BWCLIENT_DB="$OUT/server-data/bwclient.db" deploy/kamailio/run.sh start "$OUT/kamailio" 15066 >/dev/null; then
     export E2E_SERVER_URL="http://127.0.0.1:18080" E2E_KAMAILIO_WS="ws://127.0.0.1:15066" \
       E2E_KAMAILIO_RUN="$OUT/kamailio" E2E_ARTIFACTS="$OUT"
     want parse && step parse 180 node bench/parse-browser.mjs

@@ -4,6 +4,11 @@
 #
 #   deploy/kamailio/run.sh start RUN_DIR [WS_PORT [WSS_PORT]]   secret from $BWCLIENT_TOKEN_SECRET
 #
+# $BWCLIENT_DB names bwclient-server's database file (<data dir>/bwclient.db): Kamailio reads it
+# (read only) to refuse revoked tokens and disabled endpoints and to drop the registrations
+# bwclient-server revokes. BWCLIENT_DB=none runs without it: tokens are then valid until they
+# expire, whatever happens to them or their endpoint at bwclient-server (not for production).
+#
 # With WSS_PORT it also listens for wss (TLS). The certificate is $BWCLIENT_TLS_CERT and
 # $BWCLIENT_TLS_KEY if set, else a self-signed one for localhost/127.0.0.1 made with openssl in
 # RUN_DIR (for tests: browsers need --ignore-certificate-errors or the cert trusted).
@@ -30,6 +35,17 @@ start)
   umask 077
   printf 'modparam("auth_ephemeral", "secret", "%s")\n' "$secret" > "$run/secret.cfg"
   defines=(-A "WS_PORT=$port")
+  db="${BWCLIENT_DB:?set BWCLIENT_DB to the bwclient-server database file (or none)}"
+  if [ "$db" = none ]; then
+    echo "warning: BWCLIENT_DB=none: revoked tokens and disabled endpoints stay valid at Kamailio" >&2
+  else
+    case "$db" in *'"'*|*'\'*) echo "BWCLIENT_DB must not contain quotes or backslashes" >&2; exit 2;; esac
+    [ -f "$db" ] || { echo "BWCLIENT_DB=$db: no such file (start bwclient-server first)" >&2; exit 1; }
+    db="$(cd "$(dirname "$db")" && pwd)/$(basename "$db")"
+    printf 'modparam("db_sqlite", "db_set_readonly", "%s")\nmodparam("sqlops", "sqlcon", "bw=>sqlite:///%s")\n' \
+      "$db" "$db" > "$run/db.cfg"
+    defines+=(-A WITH_TOKEN_DB)
+  fi
   if [ -n "$wss_port" ]; then
     cert="${BWCLIENT_TLS_CERT:-$run/tls-cert.pem}"; key="${BWCLIENT_TLS_KEY:-$run/tls-key.pem}"
     if [ ! -f "$cert" ]; then

@@ -136,6 +136,8 @@ NO_COLOR=1 RUST_LOG="${E2E_RUST_LOG:-info,bwclient_server=debug}" target/debug/b
 server_pid=$!
 wait_port "$SERVER_PORT" "$server_pid" bwclient-server "$ART/logs/bwclient-server.log"
 
+# Kamailio reads the server's database (token rows, revocations): deploy/kamailio/run.sh.
+export BWCLIENT_DB="$ART/server-data/bwclient.db"
 say "starting Kamailio on 127.0.0.1:$KAMAILIO_PORT (ws) and :$KAMAILIO_WSS_PORT (wss)"
 deploy/kamailio/run.sh start "$ART/kamailio" "$KAMAILIO_PORT" "$KAMAILIO_WSS_PORT"
 

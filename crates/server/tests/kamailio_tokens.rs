@@ -4,158 +4,19 @@
 //! loopback port; the client speaks SIP over a real WebSocket.
 
 mod common;
+mod kamailio_common;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::time::Duration;
 
-use bwclient_sip::auth::challenge::DigestChallenge;
-use bwclient_sip::header::typed::{Authorization, WwwAuthenticate};
 use bwclient_sip::token::Token;
-use bwclient_sip::{Message, Response};
 use common::{start, Api, TEST_SECRET};
-use futures_util::{SinkExt, StreamExt};
+use kamailio_common::*;
 use serde_json::json;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::Message as WsMessage;
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// A running Kamailio, stopped on drop.
-struct Kamailio {
-    run_dir: tempfile::TempDir,
-    port: u16,
-}
-
-impl Kamailio {
-    fn start(secret: &str) -> Kamailio {
-        let run_dir = tempfile::tempdir().unwrap();
-        // A free port: bind 0, read it, release it for Kamailio.
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let out = Command::new("bash")
-            .arg(repo_root().join("deploy/kamailio/run.sh"))
-            .args(["start", run_dir.path().to_str().unwrap(), &port.to_string()])
-            .env("BWCLIENT_TOKEN_SECRET", secret)
-            .output()
-            .expect("bash runs; kamailio must be installed (npm test's setup installs it)");
-        assert!(
-            out.status.success(),
-            "kamailio did not start: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Kamailio { run_dir, port }
-    }
-}
-
-impl Drop for Kamailio {
-    fn drop(&mut self) {
-        let _ = Command::new("bash")
-            .arg(repo_root().join("deploy/kamailio/run.sh"))
-            .args(["stop", self.run_dir.path().to_str().unwrap()])
-            .output();
-    }
-}
-
-type Ws =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn connect(port: u16) -> Ws {
-    let mut req = format!("ws://127.0.0.1:{port}/")
-        .into_client_request()
-        .unwrap();
-    req.headers_mut()
-        .insert("Sec-WebSocket-Protocol", "sip".parse().unwrap());
-    let (ws, resp) = tokio_tungstenite::connect_async(req)
-        .await
-        .expect("ws connects");
-    assert_eq!(
-        resp.headers()
-            .get("Sec-WebSocket-Protocol")
-            .map(|v| v.to_str().unwrap()),
-        Some("sip")
-    );
-    ws
-}
-
-/// Sends `text` and returns the first final response (skipping 1xx).
-async fn transact(ws: &mut Ws, text: String) -> Response {
-    ws.send(WsMessage::text(text)).await.unwrap();
-    loop {
-        let frame = tokio::time::timeout(Duration::from_secs(5), ws.next())
-            .await
-            .expect("an answer within 5 s")
-            .expect("socket open")
-            .expect("frame");
-        let bytes = match frame {
-            WsMessage::Text(t) => t.as_bytes().to_vec(),
-            WsMessage::Binary(b) => b.to_vec(),
-            _ => continue,
-        };
-        if let Ok(Message::Response(r)) = Message::parse(&bytes) {
-            if r.code >= 200 {
-                return r;
-            }
-        }
-    }
-}
-
-fn register(user: &str, host: &str, cseq: u32, call_id: &str, auth: Option<&str>) -> String {
-    let mut m = String::new();
-    m.push_str(&format!("REGISTER sip:{host} SIP/2.0\r\n"));
-    m.push_str(&format!(
-        "Via: SIP/2.0/WS df7jal23ls0d.invalid;branch=z9hG4bK{call_id}{cseq}\r\n"
-    ));
-    m.push_str("Max-Forwards: 70\r\n");
-    m.push_str(&format!("To: <sip:{user}@{host}>\r\n"));
-    m.push_str(&format!("From: <sip:{user}@{host}>;tag=t{call_id}\r\n"));
-    m.push_str(&format!("Call-ID: {call_id}\r\n"));
-    m.push_str(&format!("CSeq: {cseq} REGISTER\r\n"));
-    m.push_str(&format!(
-        "Contact: <sip:{user}@df7jal23ls0d.invalid;transport=ws>;expires=600\r\n"
-    ));
-    if let Some(a) = auth {
-        m.push_str(&format!("Authorization: {a}\r\n"));
-    }
-    m.push_str("Content-Length: 0\r\n\r\n");
-    m
-}
-
-/// REGISTERs `user@host` answering the 401 with `token`'s ephemeral credentials; returns the
-/// final response to the authenticated REGISTER.
-async fn register_with_token(
-    ws: &mut Ws,
-    user: &str,
-    host: &str,
-    token: &Token,
-    call_id: &str,
-) -> Response {
-    let first = transact(ws, register(user, host, 1, call_id, None)).await;
-    assert_eq!(first.code, 401, "unauthenticated REGISTER is challenged");
-    let challenge = first
-        .headers
-        .typed::<WwwAuthenticate>()
-        .expect("WWW-Authenticate present")
-        .expect("WWW-Authenticate parses")
-        .0;
-    let digest = DigestChallenge::from_challenge(&challenge, false).expect("a digest challenge");
-    let creds = digest.answer(
-        &token.digest_username(),
-        &token.digest_password(),
-        "REGISTER",
-        &format!("sip:{host}"),
-        1,
-        "0a4f113b",
-    );
-    let mut value = String::new();
-    bwclient_sip::TypedHeader::print(&Authorization(creds), &mut value);
-    transact(ws, register(user, host, 2, call_id, Some(&value))).await
+/// The in-process server's database file (`common::config`: `<dir>/data/bwclient.db`).
+fn db_file(dir: &Path) -> std::path::PathBuf {
+    dir.join("data/bwclient.db")
 }
 
 #[tokio::test]
@@ -175,7 +36,7 @@ async fn kamailio_accepts_rest_minted_tokens_for_their_identity_only() {
     assert_eq!(token.user, "alice");
     let host = token.host.clone();
 
-    let kamailio = Kamailio::start(TEST_SECRET);
+    let kamailio = Kamailio::start(TEST_SECRET, &db_file(dir.path()));
     let mut ws = connect(kamailio.port).await;
 
     // The token's own identity registers.
@@ -222,27 +83,6 @@ async fn kamailio_accepts_rest_minted_tokens_for_their_identity_only() {
     server.stop().await;
 }
 
-fn invite(from: &str, to: &str, host: &str, cseq: u32, auth: Option<&str>) -> String {
-    let mut m = String::new();
-    m.push_str(&format!("INVITE sip:{to}@{host} SIP/2.0\r\n"));
-    m.push_str(&format!(
-        "Via: SIP/2.0/WS b0b.invalid;branch=z9hG4bKinv{cseq}\r\n"
-    ));
-    m.push_str("Max-Forwards: 70\r\n");
-    m.push_str(&format!("To: <sip:{to}@{host}>\r\n"));
-    m.push_str(&format!("From: <sip:{from}@{host}>;tag=inv{from}\r\n"));
-    m.push_str("Call-ID: kam-dead-contact\r\n");
-    m.push_str(&format!("CSeq: {cseq} INVITE\r\n"));
-    m.push_str(&format!(
-        "Contact: <sip:{from}@b0b.invalid;transport=ws>\r\n"
-    ));
-    if let Some(a) = auth {
-        m.push_str(&format!("Proxy-Authorization: {a}\r\n"));
-    }
-    m.push_str("Content-Length: 0\r\n\r\n");
-    m
-}
-
 /// `handle_lost_tcp`: a contact whose WebSocket closed is gone at once, so a call to it is
 /// answered at once instead of forking to a dead branch until a timeout.
 #[tokio::test]
@@ -263,7 +103,7 @@ async fn kamailio_drops_the_contact_of_a_closed_websocket() {
         tokens.push(Token::parse(minted["token"].as_str().unwrap()).unwrap());
     }
     let host = tokens[0].host.clone();
-    let kamailio = Kamailio::start(TEST_SECRET);
+    let kamailio = Kamailio::start(TEST_SECRET, &db_file(dir.path()));
 
     let mut alice = connect(kamailio.port).await;
     let ok = register_with_token(&mut alice, "alice", &host, &tokens[0], "dead-alice").await;
@@ -273,39 +113,357 @@ async fn kamailio_drops_the_contact_of_a_closed_websocket() {
     tokio::time::sleep(Duration::from_millis(300)).await;
 
     let mut bob = connect(kamailio.port).await;
-    let first = transact(&mut bob, invite("bob", "alice", &host, 1, None)).await;
-    assert_eq!(first.code, 407, "an INVITE is challenged with 407");
-    let challenge = first
-        .headers
-        .typed::<bwclient_sip::header::typed::ProxyAuthenticate>()
-        .expect("Proxy-Authenticate")
-        .expect("parses")
-        .0;
-    let digest = DigestChallenge::from_challenge(&challenge, true).expect("digest");
-    let creds = digest.answer(
-        &tokens[1].digest_username(),
-        &tokens[1].digest_password(),
-        "INVITE",
-        &format!("sip:alice@{host}"),
-        1,
-        "5c1e6d3a",
-    );
-    let mut value = String::new();
-    bwclient_sip::TypedHeader::print(
-        &bwclient_sip::header::typed::ProxyAuthorization(creds),
-        &mut value,
-    );
-    let answer = tokio::time::timeout(
-        Duration::from_secs(4),
-        transact(&mut bob, invite("bob", "alice", &host, 2, Some(&value))),
+    invite_with_token(
+        &mut bob,
+        "bob",
+        "alice",
+        &host,
+        &tokens[1],
+        "kam-dead-contact",
     )
-    .await
-    .expect("answered at once, not after a branch timeout");
+    .await;
+    let answer = tokio::time::timeout(Duration::from_secs(4), answer(&mut bob))
+        .await
+        .expect("answered at once, not after a branch timeout");
     assert!(
         answer.code == 404 || answer.code == 480,
         "alice's dead contact is gone: got {} {}",
         answer.code,
         answer.reason
+    );
+    server.stop().await;
+}
+
+/// Mints a token for endpoint `id` of `domain_id` over REST.
+async fn mint(api: &Api, domain_id: &str, id: &str) -> (String, Token) {
+    mint_for(api, domain_id, id, 86_400).await
+}
+
+/// Mints a token valid `lifetime` seconds. Two tokens of one endpoint minted in the same second
+/// with the same lifetime are one credential (the digest username is `<expiry>:<user>@<host>`).
+async fn mint_for(api: &Api, domain_id: &str, id: &str, lifetime: u64) -> (String, Token) {
+    let minted = api
+        .create(
+            &format!("/domains/{domain_id}/endpoints/{id}/tokens"),
+            json!({ "expires": lifetime }),
+        )
+        .await;
+    let text = minted["token"].as_str().unwrap().to_owned();
+    let token = Token::parse(&text).expect("token parses");
+    (text, token)
+}
+
+/// Holes 3 and 4 at Kamailio: a token whose row bwclient-server removed (revoked, its endpoint
+/// deleted — also when an endpoint of the same name is created again) or whose endpoint is
+/// disabled is refused with 403, for REGISTER and INVITE alike, although its signature and
+/// expiry are right.
+#[tokio::test]
+async fn kamailio_refuses_revoked_tokens_disabled_and_recreated_endpoints() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let api = Api::new(&server, &server.user);
+    let (domain_id, eps) = api
+        .domain_with("kamrevoke", &["alice", "bob", "carol"])
+        .await;
+    let id = |i: usize| eps[i]["id"].as_str().unwrap().to_owned();
+    let (alice_text, alice) = mint(&api, &domain_id, &id(0)).await;
+    let (_, bob) = mint(&api, &domain_id, &id(1)).await;
+    let (_, carol) = mint(&api, &domain_id, &id(2)).await;
+    let host = alice.host.clone();
+    let kamailio = Kamailio::start(TEST_SECRET, &db_file(dir.path()));
+    let mut ws = connect(kamailio.port).await;
+
+    // Valid before anything happens to them.
+    let ok = register_with_token(&mut ws, "alice", &host, &alice, "rv-alice-1").await;
+    assert_eq!(ok.code, 200, "alice's token registers: {}", ok.reason);
+    let ok = register_with_token(&mut ws, "carol", &host, &carol, "rv-carol-1").await;
+    assert_eq!(ok.code, 200, "carol's token registers: {}", ok.reason);
+
+    // Revoked: REGISTER and INVITE refused.
+    let res = api
+        .delete(&format!(
+            "/domains/{domain_id}/endpoints/{}/tokens/{alice_text}",
+            id(0)
+        ))
+        .await;
+    assert!((200..300).contains(&res.status), "revoke: {:?}", res.json);
+    let refused = register_with_token(&mut ws, "alice", &host, &alice, "rv-alice-2").await;
+    assert_eq!(refused.code, 403, "a revoked token registers no more");
+    invite_with_token(&mut ws, "alice", "carol", &host, &alice, "rv-alice-inv").await;
+    let refused = answer(&mut ws).await;
+    assert_eq!(refused.code, 403, "a revoked token calls no more");
+
+    // Disabled endpoint.
+    disable(&api, &domain_id, &id(2)).await;
+    let refused = register_with_token(&mut ws, "carol", &host, &carol, "rv-carol-2").await;
+    assert_eq!(
+        refused.code, 403,
+        "a disabled endpoint's token registers no more"
+    );
+    invite_with_token(&mut ws, "carol", "bob", &host, &carol, "rv-carol-inv").await;
+    assert_eq!(answer(&mut ws).await.code, 403, "nor calls");
+
+    // Deleted, then created again under the same name: the old token is dead for the new one.
+    let res = api
+        .delete(&format!("/domains/{domain_id}/endpoints/{}", id(1)))
+        .await;
+    assert!(
+        (200..300).contains(&res.status),
+        "delete bob: {:?}",
+        res.json
+    );
+    let refused = register_with_token(&mut ws, "bob", &host, &bob, "rv-bob-1").await;
+    assert_eq!(
+        refused.code, 403,
+        "a deleted endpoint's token registers no more"
+    );
+    api.create(
+        &format!("/domains/{domain_id}/endpoints"),
+        json!({ "name": "bob", "credentials": { "password": "password1" } }),
+    )
+    .await;
+    let refused = register_with_token(&mut ws, "bob", &host, &bob, "rv-bob-2").await;
+    assert_eq!(
+        refused.code, 403,
+        "an old token never authenticates a re-created endpoint of the same name"
+    );
+    assert!(
+        refused.reason.contains("revoked"),
+        "the 403 says why: {}",
+        refused.reason
+    );
+    server.stop().await;
+}
+
+/// Waits (up to `deadline`) until `ws` is closed by Kamailio, answering nothing meanwhile.
+async fn closed_within(ws: &mut Ws, deadline: Duration) -> bool {
+    let end = tokio::time::Instant::now() + deadline;
+    loop {
+        let left = end.saturating_duration_since(tokio::time::Instant::now());
+        match next_incoming(ws, left).await {
+            Some(Incoming::Closed) => return true,
+            Some(Incoming::Sip(_)) => continue,
+            None => return false,
+        }
+    }
+}
+
+/// `PATCH …/endpoints/{id} {"enabled": false}`.
+async fn disable(api: &Api, domain_id: &str, id: &str) {
+    let res = api
+        .send(
+            reqwest::Method::PATCH,
+            &api.user_path(&format!("/domains/{domain_id}/endpoints/{id}")),
+            Some(json!({ "enabled": false }).to_string().into_bytes()),
+        )
+        .await;
+    assert!((200..300).contains(&res.status), "disable: {:?}", res.json);
+}
+
+/// The revocation events bwclient-server wrote for `aor` (table `sip_revocations`).
+fn revocation_events(db: &Path, aor: &str) -> Vec<Option<String>> {
+    let db = rusqlite::Connection::open(db).unwrap();
+    db.busy_timeout(Duration::from_secs(5)).unwrap();
+    let mut q = db
+        .prepare("SELECT username FROM sip_revocations WHERE aor = ?1 ORDER BY seq")
+        .unwrap();
+    let rows = q
+        .query_map([aor], |r| r.get::<_, Option<String>>(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    rows
+}
+
+/// Hole 3 at Kamailio: revoking a token over REST (bwclient-server writes a `sip_revocations`
+/// row) drops the registrations the token made at Kamailio, and only those, and closes their
+/// WebSockets, so the phone knows and calls no longer reach it; disabling the endpoint (a row
+/// for the whole AOR) drops all of them.
+#[tokio::test]
+async fn kamailio_drops_registrations_of_a_revoked_token_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let api = Api::new(&server, &server.user);
+    let (domain_id, eps) = api.domain_with("kamdrop", &["alice", "bob"]).await;
+    let id = |i: usize| eps[i]["id"].as_str().unwrap().to_owned();
+    let (first_text, first) = mint(&api, &domain_id, &id(0)).await;
+    let (_, second) = mint_for(&api, &domain_id, &id(0), 7_200).await;
+    assert_ne!(first.digest_username(), second.digest_username());
+    let (_, bob) = mint(&api, &domain_id, &id(1)).await;
+    let host = first.host.clone();
+    let aor = format!("alice@{host}");
+    let kamailio = Kamailio::start(TEST_SECRET, &db_file(dir.path()));
+
+    // alice's two phones, each with its own token.
+    let mut phone1 = connect(kamailio.port).await;
+    let ok = register_with_token(&mut phone1, "alice", &host, &first, "drop-p1").await;
+    assert_eq!(ok.code, 200);
+    let mut phone2 = connect(kamailio.port).await;
+    let ok = register_with_token(&mut phone2, "alice", &host, &second, "drop-p2").await;
+    assert_eq!(ok.code, 200);
+
+    // The first token is revoked: phone 1's WebSocket is closed, phone 2 keeps its binding.
+    let res = api
+        .delete(&format!(
+            "/domains/{domain_id}/endpoints/{}/tokens/{first_text}",
+            id(0)
+        ))
+        .await;
+    assert!((200..300).contains(&res.status), "revoke: {:?}", res.json);
+    assert_eq!(
+        revocation_events(&db_file(dir.path()), &aor),
+        vec![Some(first.digest_username())],
+        "the server wrote the revocation event for Kamailio"
+    );
+    assert!(
+        closed_within(&mut phone1, Duration::from_secs(10)).await,
+        "the revoked token's WebSocket is closed"
+    );
+
+    // A call to alice reaches phone 2 only.
+    let mut caller = connect(kamailio.port).await;
+    invite_with_token(&mut caller, "bob", "alice", &host, &bob, "drop-call-1").await;
+    let ringing = next_request(&mut phone2, Duration::from_secs(5))
+        .await
+        .expect("phone 2, registered with a valid token, still receives calls");
+    assert_eq!(ringing.method.as_str(), "INVITE");
+
+    // The whole AOR (endpoint disabled or deleted): phone 2 goes too, calls find nobody.
+    disable(&api, &domain_id, &id(0)).await;
+    assert_eq!(
+        revocation_events(&db_file(dir.path()), &aor).last(),
+        Some(&None),
+        "disabling writes an event for the whole AOR"
+    );
+    assert!(
+        closed_within(&mut phone2, Duration::from_secs(10)).await,
+        "every registration of the AOR is dropped and its WebSocket closed"
+    );
+    let mut caller = connect(kamailio.port).await;
+    invite_with_token(&mut caller, "bob", "alice", &host, &bob, "drop-call-2").await;
+    let nobody = answer(&mut caller).await;
+    assert!(
+        nobody.code == 404 || nobody.code == 480,
+        "alice has no registration left: {} {}",
+        nobody.code,
+        nobody.reason
+    );
+    server.stop().await;
+}
+
+/// Hole 6 at Kamailio: a captured REGISTER Authorization (same nonce, same nc) replayed on
+/// another connection, with a new branch and CSeq, is refused (RFC 7616 section 3.4: nc must
+/// grow; `nonce_count` with `qop=auth`).
+#[tokio::test]
+async fn kamailio_refuses_a_replayed_register_authorization() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let api = Api::new(&server, &server.user);
+    let (domain_id, eps) = api.domain_with("kamreplay", &["alice"]).await;
+    let (_, token) = mint(&api, &domain_id, eps[0]["id"].as_str().unwrap()).await;
+    let host = token.host.clone();
+    let kamailio = Kamailio::start(TEST_SECRET, &db_file(dir.path()));
+
+    let mut victim = connect(kamailio.port).await;
+    let challenge = transact(&mut victim, register("alice", &host, 1, "replay-1", None)).await;
+    assert_eq!(challenge.code, 401);
+    let captured = register_credentials(&challenge, &token, &host);
+    assert!(
+        captured.contains("qop=auth"),
+        "qop=auth is used: {captured}"
+    );
+    let ok = transact(
+        &mut victim,
+        register("alice", &host, 2, "replay-1", Some(&captured)),
+    )
+    .await;
+    assert_eq!(ok.code, 200, "the original REGISTER is accepted");
+
+    let mut attacker = connect(kamailio.port).await;
+    let replayed = transact(
+        &mut attacker,
+        register("alice", &host, 3, "replay-1", Some(&captured)),
+    )
+    .await;
+    assert!(
+        replayed.code == 401 || replayed.code == 403,
+        "a replayed Authorization is refused, got {} {}",
+        replayed.code,
+        replayed.reason
+    );
+    server.stop().await;
+}
+
+/// `name="value"` (or `name=value`) from a challenge header value.
+fn challenge_param(header: &str, name: &str) -> String {
+    let at = header
+        .find(&format!("{name}="))
+        .unwrap_or_else(|| panic!("{name} in {header}"));
+    let rest = &header[at + name.len() + 1..];
+    match rest.strip_prefix('"') {
+        Some(quoted) => quoted.split('"').next().unwrap().to_owned(),
+        None => rest.split(',').next().unwrap().trim().to_owned(),
+    }
+}
+
+/// Hole 6, for answers without `qop` (RFC 2617 compatibility, which the challenge still
+/// allows): such an answer has no nc to track, so its nonce may be used once only
+/// (`one_time_nonce`); a replay of it is refused.
+#[tokio::test]
+async fn kamailio_refuses_a_replayed_authorization_without_qop() {
+    use md5::{Digest, Md5};
+    let md5 = |s: String| {
+        Md5::digest(s.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let api = Api::new(&server, &server.user);
+    let (domain_id, eps) = api.domain_with("kamnoqop", &["alice"]).await;
+    let (_, token) = mint(&api, &domain_id, eps[0]["id"].as_str().unwrap()).await;
+    let host = token.host.clone();
+    let kamailio = Kamailio::start(TEST_SECRET, &db_file(dir.path()));
+
+    let mut victim = connect(kamailio.port).await;
+    let challenge = transact(&mut victim, register("alice", &host, 1, "noqop-1", None)).await;
+    assert_eq!(challenge.code, 401);
+    let header = challenge
+        .headers
+        .get(&bwclient_sip::HeaderName::WWW_AUTHENTICATE)
+        .expect("WWW-Authenticate")
+        .to_owned();
+    let (realm, nonce) = (
+        challenge_param(&header, "realm"),
+        challenge_param(&header, "nonce"),
+    );
+    let (user, uri) = (token.digest_username(), format!("sip:{host}"));
+    let ha1 = md5(format!("{user}:{realm}:{}", token.digest_password()));
+    let ha2 = md5(format!("REGISTER:{uri}"));
+    let response = md5(format!("{ha1}:{nonce}:{ha2}"));
+    let captured = format!(
+        "Digest username=\"{user}\", realm=\"{realm}\", nonce=\"{nonce}\", uri=\"{uri}\", \
+         response=\"{response}\", algorithm=MD5"
+    );
+    let ok = transact(
+        &mut victim,
+        register("alice", &host, 2, "noqop-1", Some(&captured)),
+    )
+    .await;
+    assert_eq!(ok.code, 200, "the original REGISTER (no qop) is accepted");
+
+    let mut attacker = connect(kamailio.port).await;
+    let replayed = transact(
+        &mut attacker,
+        register("alice", &host, 3, "noqop-1", Some(&captured)),
+    )
+    .await;
+    assert!(
+        replayed.code == 401 || replayed.code == 403,
+        "a replayed Authorization without qop is refused, got {} {}",
+        replayed.code,
+        replayed.reason
     );
     server.stop().await;
 }

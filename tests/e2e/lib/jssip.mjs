@@ -27,6 +27,8 @@ export async function openJssip(browser, suite, name) {
     unmute: () => ev('unmute', () => window.sip.unmute()),
     sendDtmf: (tones, opts) => ev(`DTMF ${tones}`, ([t, o]) => window.sip.sendDtmf(t, o), [tones, opts]),
     state: () => ev('state', () => window.sip.state(), undefined, 5_000),
+    /** Every SIP request the JsSIP stack received, raw. */
+    receivedRequests: () => ev('received requests', () => window.sip.receivedRequests(), undefined, 5_000),
   });
 }
 

@@ -10,6 +10,7 @@
 //   sip.mute() / sip.unmute()             microphone (track.enabled); return the muted state
 //   await sip.sendDtmf('12#', {transport: 'RFC2833'|'INFO'})  resolves with the tones played
 //   sip.state()                           {registered, call: {status, direction, …}, events: […]}
+//   sip.receivedRequests()                every SIP request this stack received, as raw text
 //   await sip.stats()                     window.__e2e.audioStats() (lib/instrument.js)
 //   await sip.logout()
 import * as JsSIP from 'jssip';
@@ -20,6 +21,18 @@ let ua = null;
 let creds = null;
 let current = null; // { session, direction, status, … }
 let registered = false;
+// Every SIP request that reached this UA's WebSocket, as received (before JsSIP parses it):
+// what the far end and the proxies let through, for the credential-leak checks.
+const receivedRequests = [];
+
+/** JsSIP's WebSocket transport, recording each incoming request before handing it on. */
+class RecordingSocket extends JsSIP.WebSocketInterface {
+  _onMessage(ev) {
+    const text = typeof ev.data === 'string' ? ev.data : '';
+    if (text && !text.startsWith('SIP/2.0')) receivedRequests.push(text);
+    super._onMessage(ev);
+  }
+}
 
 function record(name, data = {}) {
   const entry = { at: Date.now(), name, ...data };
@@ -113,7 +126,7 @@ function track(session, direction) {
 function login({ token, wsUrl, sendTokenHeader = true, registerExpires = 600 }) {
   if (ua) throw new Error('already logged in');
   creds = { ...decodeToken(token), sendTokenHeader };
-  const socket = new JsSIP.WebSocketInterface(wsUrl || creds.wsUrl);
+  const socket = new RecordingSocket(wsUrl || creds.wsUrl);
   ua = new JsSIP.UA({
     sockets: [socket],
     uri: `sip:${creds.user}@${creds.host}`,
@@ -263,5 +276,6 @@ window.JsSIP = JsSIP;
 window.sip = {
   login, logout, call, answer, reject, hangup, hold: () => reinvite('hold'), unhold: () => reinvite('unhold'),
   mute: () => mute(true), unmute: () => mute(false), sendDtmf, state, stats, decodeToken,
+  receivedRequests: () => receivedRequests.slice(),
 };
 render();
