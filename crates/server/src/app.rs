@@ -31,6 +31,8 @@ pub struct AppState {
     pub demo: Option<Arc<DemoInfo>>,
     /// The SIP side (the demo's fault button drops connections through it).
     pub sip: Arc<SipService>,
+    /// Origins besides the server's own that may call `/demo/drop` (`--demo-drop-origins`).
+    pub demo_drop_origins: Arc<[String]>,
 }
 
 /// Why the server could not start.
@@ -168,6 +170,7 @@ pub async fn serve(config: Config) -> Result<RunningServer, ServeError> {
         ws_url: Arc::from(ws_url.as_str()),
         demo: demo.clone().map(Arc::new),
         sip: sip.clone(),
+        demo_drop_origins: config.demo_drop_origins.clone().into(),
     };
     let app = router(state, sip.clone(), &config);
 
@@ -181,6 +184,8 @@ pub async fn serve(config: Config) -> Result<RunningServer, ServeError> {
         }
     });
     let task = tokio::spawn(async move {
+        // The peer address feeds the per-address caps of `/sip` (issue 11, hole 5).
+        let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
         axum::serve(listener, app)
             .with_graceful_shutdown(async {
                 let _ = shutdown_rx.await;

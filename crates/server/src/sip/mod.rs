@@ -55,6 +55,7 @@
 //! [`SipService::sweep_at`]; nothing below them reads it. A test drives the same entry points
 //! with a connection of its own ([`SipService::attach`]) and a clock of its own.
 
+mod admission;
 mod auth;
 mod cancel;
 mod closed;
@@ -84,5 +85,5 @@ mod ws;
 
 pub use config::SipConfig;
 pub use conn_table::ConnId;
-pub use service::SipService;
+pub use service::{SipService, SlotRefused};
 pub use ws::router;

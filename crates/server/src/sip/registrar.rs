@@ -43,7 +43,10 @@ impl SipService {
             host: &aor_uri.host,
         };
         let endpoint = match self.authenticate(req, &claimed, Asker::Registrar) {
-            AuthOutcome::Ok(rec) => rec,
+            AuthOutcome::Ok(rec) => {
+                self.authenticated(conn);
+                rec
+            }
             AuthOutcome::Reject(resp) => return *resp,
         };
         let aor = aor_key(&endpoint.user, &endpoint.host);
