@@ -14,6 +14,7 @@ pub mod db;
 pub mod demo;
 pub mod directory;
 pub mod rest;
+pub mod revocation;
 pub mod same_origin;
 pub mod sip;
 pub mod static_files;

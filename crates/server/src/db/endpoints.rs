@@ -149,6 +149,21 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Enables or disables the user's endpoint `id` in `domain_id`. False if absent.
+    pub fn set_endpoint_enabled(
+        &self,
+        user_id: &str,
+        domain_id: &str,
+        id: &str,
+        enabled: bool,
+    ) -> Result<bool, DbError> {
+        let n = self.conn().execute(
+            "UPDATE endpoints SET enabled = ?4 WHERE user_id = ?1 AND domain_id = ?2 AND id = ?3",
+            params![user_id, domain_id, id, enabled],
+        )?;
+        Ok(n > 0)
+    }
+
     /// Deletes the user's endpoint `id` in `domain_id` with its numbers. False if absent.
     pub fn delete_endpoint(
         &self,

@@ -11,6 +11,7 @@ use super::{created, deleted, validate, ApiPath};
 use crate::app::AppState;
 use crate::auth_basic::AuthUser;
 use crate::db::{Domain, NewDomain};
+use crate::sip::RevokeReason;
 
 /// `POST` body.
 #[derive(Debug, Deserialize)]
@@ -77,14 +78,22 @@ pub async fn get(
     Ok(Json(domain.into()))
 }
 
-/// `DELETE /v1/users/{userId}/domains/{domainId}`, with its endpoints and their numbers.
+/// `DELETE /v1/users/{userId}/domains/{domainId}`, with its endpoints, their numbers and
+/// tokens; their registrations end at once (issue 11, hole 3).
 pub async fn remove(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
     ApiPath((_, id)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
+    if state.store.domain(&user.id, &id)?.is_none() {
+        return Err(ApiError::not_found("domain"));
+    }
+    let endpoints = state.store.endpoints(&user.id, &id)?;
     if !state.store.delete_domain(&user.id, &id)? {
         return Err(ApiError::not_found("domain"));
+    }
+    for endpoint in &endpoints {
+        crate::revocation::endpoint_revoked(&state, endpoint, RevokeReason::EndpointDeleted)?;
     }
     Ok(deleted())
 }

@@ -11,6 +11,7 @@ use super::{created, deleted, validate, ApiPath};
 use crate::app::AppState;
 use crate::auth_basic::AuthUser;
 use crate::db::{Endpoint, NewEndpoint};
+use crate::sip::RevokeReason;
 use crate::store_directory::StoreDirectory;
 
 /// `POST` body.
@@ -159,14 +160,51 @@ pub async fn get(
     Ok(Json(EndpointJson::new(endpoint, &state.directory)))
 }
 
-/// `DELETE /v1/users/{userId}/domains/{domainId}/endpoints/{endpointId}`, with its numbers.
+/// `PATCH` body: what may change on an endpoint.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateEndpoint {
+    enabled: bool,
+}
+
+/// `PATCH /v1/users/{userId}/domains/{domainId}/endpoints/{endpointId}` with
+/// `{"enabled": false|true}`. Disabling ends its registrations at once (issue 11, hole 3).
+pub async fn update(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    ApiPath((_, domain_id, id)): ApiPath<(String, String, String)>,
+    JsonBody(body): JsonBody<UpdateEndpoint>,
+) -> Result<Json<EndpointJson>, ApiError> {
+    if !state
+        .store
+        .set_endpoint_enabled(&user.id, &domain_id, &id, body.enabled)?
+    {
+        return Err(ApiError::not_found("endpoint"));
+    }
+    let endpoint = state
+        .store
+        .endpoint(&user.id, &domain_id, &id)?
+        .ok_or_else(|| ApiError::not_found("endpoint"))?;
+    if !body.enabled {
+        crate::revocation::endpoint_revoked(&state, &endpoint, RevokeReason::EndpointDisabled)?;
+    }
+    Ok(Json(EndpointJson::new(endpoint, &state.directory)))
+}
+
+/// `DELETE /v1/users/{userId}/domains/{domainId}/endpoints/{endpointId}`, with its numbers
+/// and tokens; its registrations end at once (issue 11, hole 3).
 pub async fn remove(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
     ApiPath((_, domain_id, id)): ApiPath<(String, String, String)>,
 ) -> Result<Response, ApiError> {
+    let endpoint = state
+        .store
+        .endpoint(&user.id, &domain_id, &id)?
+        .ok_or_else(|| ApiError::not_found("endpoint"))?;
     if !state.store.delete_endpoint(&user.id, &domain_id, &id)? {
         return Err(ApiError::not_found("endpoint"));
     }
+    crate::revocation::endpoint_revoked(&state, &endpoint, RevokeReason::EndpointDeleted)?;
     Ok(deleted())
 }

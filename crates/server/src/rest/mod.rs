@@ -48,7 +48,12 @@ pub fn router() -> Router<AppState> {
             &format!("{user}/domains/{{domainId}}/endpoints"),
             post(endpoints::create).get(endpoints::list),
         )
-        .route(endpoint, get(endpoints::get).delete(endpoints::remove))
+        .route(
+            endpoint,
+            get(endpoints::get)
+                .patch(endpoints::update)
+                .delete(endpoints::remove),
+        )
         .route(&format!("{endpoint}/tokens"), post(tokens::create))
         .route(
             &format!("{endpoint}/tokens/{{token}}"),

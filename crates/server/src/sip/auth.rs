@@ -3,7 +3,8 @@
 //! Accepted credentials, in this order:
 //! 1. `X-Callsign-Token: <token>` (the original product's header);
 //! 2. `Authorization: Bearer <token>` or `Proxy-Authorization: Bearer <token>` (RFC 8898);
-//! 3. HTTP Digest (RFC 3261 §22, RFC 7616, RFC 8760; MD5 or SHA-256, `qop=auth`) whose realm
+//! 3. HTTP Digest (RFC 3261 §22, RFC 7616, RFC 8760; MD5 or SHA-256, `qop=auth` required, the
+//!    nonce-count increasing per nonce so a captured answer never replays) whose realm
 //!    is the claimed identity's domain, with either the endpoint's password (username `user` or
 //!    `user@host`) or a token credential in the `auth_ephemeral` form (username
 //!    `<expiry>:<user>@<host>`, password `base64(HMAC-SHA1(secret, username))`).
@@ -14,9 +15,17 @@
 //! digest whose `uri` does not name the Request-URI gets `400` (RFC 3261 §22.4).
 //! The authenticated identity must be the claimed one (To of a REGISTER, From of anything
 //! else): a credential of one endpoint never acts for another.
+//!
+//! An out-of-dialog request with no credentials at all, on a connection that REGISTERed as its
+//! From identity with a credential that is still valid, is accepted without a challenge
+//! (`conn_auth.rs`).
 
+use super::conn_auth::Credential;
+use super::conn_table::{lock, ConnId};
 use super::digest::{uri_matches, DigestCredentials, ShapeError, OFFERED};
+use super::location::aor_key;
 use super::nonce::NonceError;
+use super::nonce_count::NcCheck;
 use super::refusal::{is_ephemeral_username, Refusal};
 use super::reply::reply;
 use super::service::{now_unix, SipService};
@@ -25,6 +34,7 @@ use crate::token_auth::{check_digest_username, check_token_for};
 use bwclient_sip::header::typed::{
     Authorization, Challenge, Credentials, ProxyAuthenticate, ProxyAuthorization, WwwAuthenticate,
 };
+use bwclient_sip::token::Token;
 use bwclient_sip::{HeaderName, Request, Response, TypedHeader};
 
 /// Which side asks: decides 401 vs 407 and the header names.
@@ -36,8 +46,8 @@ pub enum Asker {
 
 /// The result of authenticating one request.
 pub enum AuthOutcome {
-    /// The caller is this enabled endpoint.
-    Ok(EndpointRecord),
+    /// The caller is this enabled endpoint, authenticated with this credential.
+    Ok(Box<EndpointRecord>, Credential),
     /// Answer with this (a challenge or a `403`).
     Reject(Box<Response>),
 }
@@ -49,9 +59,11 @@ pub struct Claimed<'a> {
 }
 
 impl SipService {
-    /// Authenticates `req` for the identity it claims (see the module docs).
+    /// Authenticates `req`, received on `conn`, for the identity it claims (see the module
+    /// docs).
     pub(super) fn authenticate(
         &self,
+        conn: ConnId,
         req: &Request,
         claimed: &Claimed<'_>,
         asker: Asker,
@@ -65,7 +77,12 @@ impl SipService {
             claimed.host,
             now,
         ) {
-            Ok(rec) => AuthOutcome::Ok(rec),
+            Ok(rec) => match Token::parse(raw) {
+                Ok(token) => {
+                    AuthOutcome::Ok(Box::new(rec), Credential::Token(token.digest_username()))
+                }
+                Err(_) => refuse(Refusal::Malformed),
+            },
             Err(e) => refuse(Refusal::from(e)),
         };
         if let Some(raw) = req.headers.get(&HeaderName::X_CALLSIGN_TOKEN) {
@@ -83,6 +100,14 @@ impl SipService {
                 Err(_) => true,
             });
         let d = match digest {
+            None if creds.is_empty() && asker == Asker::Proxy => {
+                return match self.bound_identity(conn, claimed, now) {
+                    Some((rec, credential)) => AuthOutcome::Ok(Box::new(rec), credential),
+                    None => {
+                        AuthOutcome::Reject(Box::new(self.challenge(req, claimed, asker, false)))
+                    }
+                };
+            }
             None => {
                 return AuthOutcome::Reject(Box::new(self.challenge(req, claimed, asker, false)))
             }
@@ -99,15 +124,16 @@ impl SipService {
                 "Bad Request: digest uri does not match the Request-URI",
             )));
         }
-        match self.nonces.check(d.nonce, claimed.host, now) {
-            Ok(()) => {}
+        let issued = match self.nonces.check(d.nonce, claimed.host, now) {
+            Ok(issued) => issued,
             // A nonce of ours that is too old, or one from before a restart (other key): the
             // client just has to answer a fresh challenge (RFC 7616 §3.3 `stale`).
             Err(NonceError::Stale | NonceError::Invalid) => {
                 return AuthOutcome::Reject(Box::new(self.challenge(req, claimed, asker, true)))
             }
-        }
-        let (endpoint, password) = if is_ephemeral_username(d.username) {
+        };
+        let ephemeral = is_ephemeral_username(d.username);
+        let (endpoint, password) = if ephemeral {
             match check_digest_username(self.dir.as_ref(), d.username, now) {
                 Ok(found) => found,
                 Err(e) => return refuse(Refusal::from(e)),
@@ -131,7 +157,56 @@ impl SipService {
         if !endpoint.enabled {
             return refuse(Refusal::Disabled);
         }
-        AuthOutcome::Ok(endpoint)
+        // Only now, with the response verified, does the nonce-count count (RFC 7616 §3.4):
+        // a repeated (nonce, nc) is a replay, on any connection.
+        let (nc, _) = d.nc_cnonce;
+        match lock(&self.nonce_counts).check(d.nonce, issued, nc, now) {
+            NcCheck::Fresh => {}
+            NcCheck::Replay => {
+                tracing::info!(
+                    user = claimed.user,
+                    "sip: replayed digest credentials refused"
+                );
+                return AuthOutcome::Reject(Box::new(self.challenge(req, claimed, asker, false)));
+            }
+            NcCheck::Stale => {
+                return AuthOutcome::Reject(Box::new(self.challenge(req, claimed, asker, true)))
+            }
+        }
+        let credential = if ephemeral {
+            Credential::Token(d.username.to_owned())
+        } else {
+            Credential::Password
+        };
+        AuthOutcome::Ok(Box::new(endpoint), credential)
+    }
+
+    /// The identity `conn` REGISTERed as, if it is `claimed` and its credential is still
+    /// valid now: the token not expired, revoked or unbound, the endpoint enabled and the very
+    /// one that registered (not a re-created namesake).
+    fn bound_identity(
+        &self,
+        conn: ConnId,
+        claimed: &Claimed<'_>,
+        now: u64,
+    ) -> Option<(EndpointRecord, Credential)> {
+        let identity =
+            lock(&self.conn_auth).identity(conn, &aor_key(claimed.user, claimed.host))?;
+        let record = match &identity.credential {
+            Credential::Token(username) => {
+                check_digest_username(self.dir.as_ref(), username, now)
+                    .ok()?
+                    .0
+            }
+            Credential::Password => self
+                .dir
+                .endpoint_by_aor(claimed.user, claimed.host)
+                .filter(|r| r.enabled)?,
+        };
+        let same = record.id == identity.endpoint_id
+            && record.user == claimed.user
+            && record.host.eq_ignore_ascii_case(claimed.host);
+        same.then_some((record, identity.credential))
     }
 
     /// `401`/`407` with one digest challenge per offered algorithm, realm = the claimed

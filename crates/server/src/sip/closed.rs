@@ -17,6 +17,7 @@ impl SipService {
     /// Forgets everything bound to `conn`.
     pub fn connection_closed(&self, now: Instant, conn: ConnId) {
         self.conns.forget(conn);
+        lock(&self.conn_auth).forget(conn);
         // Who this connection was, read before its bindings go.
         let gone = self.identities_on(conn);
         let dropped = lock(&self.location).drop_conn(conn);

@@ -48,6 +48,9 @@ pub struct SipConfig {
     /// Lifetime of a digest nonce; an older one gets a new challenge with `stale=true`
     /// (RFC 7616 §3.3).
     pub nonce_ttl: Duration,
+    /// Most nonces whose nonce-count is tracked at once (digest replay protection, RFC 7616
+    /// §3.4); past it the oldest go stale (a fresh challenge), never replayable.
+    pub max_tracked_nonces: usize,
     /// Timer C: a forked INVITE branch with no final response after this long is cancelled
     /// (RFC 3261 §16.6 step 11, §16.8; "greater than 3 minutes").
     pub timer_c: Duration,
@@ -83,6 +86,7 @@ impl Default for SipConfig {
             default_expires: 600,
             max_contacts_per_aor: 32,
             nonce_ttl: Duration::from_secs(300),
+            max_tracked_nonces: 100_000,
             timer_c: Duration::from_secs(181),
             ping_interval: Duration::from_secs(30),
             idle_timeout: Duration::from_secs(75),

@@ -28,6 +28,8 @@ pub struct ConnTable {
     ///
     /// [`SipService::attach`]: super::service::SipService::attach
     admissions: Mutex<HashMap<ConnId, Arc<Admission>>>,
+    /// Close code and reason for connections the server closes on purpose (revocation).
+    closing: Mutex<HashMap<ConnId, (u16, &'static str)>>,
 }
 
 impl ConnTable {
@@ -44,11 +46,26 @@ impl ConnTable {
     /// Stops sending to `id` (its task then closes the socket).
     pub fn remove(&self, id: ConnId) {
         lock(&self.senders).remove(&id);
+        lock(&self.closing).remove(&id);
+    }
+
+    /// Removes `id` so that nothing more is sent to it or routed to it, and has its task close
+    /// the WebSocket with `code` and `reason` (RFC 6455 §5.5.1).
+    pub fn close(&self, id: ConnId, code: u16, reason: &'static str) {
+        if lock(&self.senders).remove(&id).is_some() {
+            lock(&self.closing).insert(id, (code, reason));
+        }
+    }
+
+    /// The close code and reason set by [`ConnTable::close`], taken once.
+    pub fn take_close(&self, id: ConnId) -> Option<(u16, &'static str)> {
+        lock(&self.closing).remove(&id)
     }
 
     /// Forgets `id` entirely, once its task has ended.
     pub fn forget(&self, id: ConnId) {
         lock(&self.senders).remove(&id);
+        lock(&self.closing).remove(&id);
         lock(&self.admissions).remove(&id);
     }
 

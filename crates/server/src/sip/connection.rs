@@ -64,7 +64,15 @@ pub async fn run(service: Arc<SipService>, mut socket: WebSocket, slot: ConnSlot
                 }
             }
             queued = rx.recv() => {
-                let Some(bytes) = queued else { break };
+                let Some(bytes) = queued else {
+                    // Removed from the table: dropped (demo/fault), or closed on purpose with
+                    // a code and reason (a revoked credential, `revoke.rs`).
+                    if let Some((code, reason)) = service.conns.take_close(conn) {
+                        let frame = CloseFrame { code, reason: reason.into() };
+                        let _ = socket.send(Message::Close(Some(frame))).await;
+                    }
+                    break;
+                };
                 if socket.send(ws_frame(bytes)).await.is_err() {
                     break;
                 }

@@ -1,5 +1,5 @@
-//! Verifying a digest `response` on the server (RFC 7616 §3.4.1, RFC 8760 for SIP, RFC 2617
-//! §3.2.2.1 without qop). The response itself is computed by the shared pure function
+//! Verifying a digest `response` on the server (RFC 7616 §3.4.1, RFC 8760 for SIP), with
+//! `qop=auth` required. The response itself is computed by the shared pure function
 //! [`bwclient_sip::auth::digest::compute`] (RustCrypto `md-5`/`sha2`); this file adds what a
 //! server needs: reading the credential parameters and a constant-time comparison.
 
@@ -21,8 +21,9 @@ pub struct DigestCredentials<'a> {
     pub nonce: &'a str,
     pub uri: &'a str,
     pub response: &'a str,
-    /// `Some((nc, cnonce))` with `qop=auth`; `None` for the RFC 2069 form.
-    pub qop_auth: Option<(u32, &'a str)>,
+    /// `(nc, cnonce)`: `qop=auth` is required (RFC 7616 §3.4: the nonce-count is what lets
+    /// the server detect replays; the RFC 2069 form without it is refused).
+    pub nc_cnonce: (u32, &'a str),
 }
 
 /// Why digest parameters cannot be used.
@@ -30,7 +31,7 @@ pub struct DigestCredentials<'a> {
 pub enum ShapeError {
     /// A mandatory parameter is missing (RFC 7616 §3.4).
     Missing,
-    /// An algorithm or qop the server did not offer (e.g. `auth-int`, `-sess`).
+    /// An algorithm or qop the server did not offer (e.g. `auth-int`, `-sess`), or no qop.
     Unsupported,
 }
 
@@ -52,28 +53,35 @@ impl<'a> DigestCredentials<'a> {
         if !OFFERED.contains(&algorithm) {
             return Err(ShapeError::Unsupported);
         }
-        let qop_auth = match c.param("qop") {
-            None => None,
+        let (username, realm, nonce, uri, response) = (
+            need("username")?,
+            need("realm")?,
+            need("nonce")?,
+            need("uri")?,
+            need("response")?,
+        );
+        let nc_cnonce = match c.param("qop") {
             Some(q) if q.eq_ignore_ascii_case("auth") => {
                 let nc = u32::from_str_radix(need("nc")?, 16).map_err(|_| ShapeError::Missing)?;
-                Some((nc, need("cnonce")?))
+                (nc, need("cnonce")?)
             }
-            Some(_) => return Err(ShapeError::Unsupported),
+            // The challenge offered qop="auth" only; without it nothing detects a replay.
+            _ => return Err(ShapeError::Unsupported),
         };
         Ok(DigestCredentials {
             algorithm,
-            username: need("username")?,
-            realm: need("realm")?,
-            nonce: need("nonce")?,
-            uri: need("uri")?,
-            response: need("response")?,
-            qop_auth,
+            username,
+            realm,
+            nonce,
+            uri,
+            response,
+            nc_cnonce,
         })
     }
 
     /// True if `response` is right for `password` and `method`; compared in constant time.
     pub fn verify(&self, method: &str, password: &str) -> bool {
-        let (nc, cnonce) = self.qop_auth.unwrap_or((0, ""));
+        let (nc, cnonce) = self.nc_cnonce;
         let expected = compute(&DigestInput {
             algorithm: self.algorithm,
             username: self.username,
@@ -84,7 +92,7 @@ impl<'a> DigestCredentials<'a> {
             nonce: self.nonce,
             cnonce,
             nc,
-            qop_auth: self.qop_auth.is_some(),
+            qop_auth: true,
         });
         let given = self.response.to_ascii_lowercase();
         expected.len() == given.len() && bool::from(expected.as_bytes().ct_eq(given.as_bytes()))
@@ -184,6 +192,12 @@ mod tests {
         );
         assert!(matches!(
             DigestCredentials::from_credentials(&sess),
+            Some(Err(ShapeError::Unsupported))
+        ));
+        let no_qop =
+            creds("Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"sip:r\", response=\"x\"");
+        assert!(matches!(
+            DigestCredentials::from_credentials(&no_qop),
             Some(Err(ShapeError::Unsupported))
         ));
         let int = creds(

@@ -23,8 +23,10 @@
 //! (RFC 8898), or Digest (RFC 7616/8760: SHA-256 or MD5, `qop=auth`, realm = the endpoint's
 //! domain) with the endpoint password or the token credential (username
 //! `<expiry>:<user>@<host>`, password `base64(HMAC-SHA1(secret, username))`, Kamailio
-//! `auth_ephemeral`). No credentials: `401` (REGISTER) or `407` (others) with a stateless
-//! HMAC'd nonce (`nonce.rs`). Wrong ones: `403` with a reason phrase (`refusal.rs`). The
+//! `auth_ephemeral`). No credentials: `401` (REGISTER) or `407` (others) with an HMAC'd
+//! nonce (`nonce.rs`) whose nonce-count must increase (`nonce_count.rs`: a replayed answer gets
+//! a fresh challenge). An out-of-dialog request without credentials on a connection that
+//! REGISTERed as its From, with a credential still valid, needs none (`conn_auth.rs`). Wrong ones: `403` with a reason phrase (`refusal.rs`). The
 //! credential's identity must be the To (REGISTER) or From (others) identity.
 //!
 //! **Registrar** (`registrar.rs`, `location.rs`). RFC 3261 §10.3 + RFC 5626 §6: bindings per
@@ -64,6 +66,7 @@ mod auth;
 mod cancel;
 mod closed;
 pub mod config;
+mod conn_auth;
 mod conn_table;
 mod connection;
 mod dialog;
@@ -73,12 +76,14 @@ mod flow_token;
 mod forward;
 mod location;
 mod nonce;
+mod nonce_count;
 mod proxy;
 mod rate;
 mod refusal;
 mod registrar;
 mod reply;
 mod responses;
+mod revoke;
 mod salvage;
 mod service;
 mod side;
@@ -89,5 +94,6 @@ mod ws;
 
 pub use config::SipConfig;
 pub use conn_table::ConnId;
+pub use revoke::{RevokeReason, CLOSE_REVOKED};
 pub use service::{SipService, SlotRefused};
 pub use ws::router;

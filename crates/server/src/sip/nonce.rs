@@ -1,8 +1,10 @@
-//! Stateless digest nonces (RFC 7616 §3.3: "a nonce might be … time-stamp H(time-stamp ":"
-//! ETag ":" secret-data)"): `base64url(issued_at ‖ HMAC-SHA256(key, issued_at ‖ realm)[..16])`.
-//! The server keeps nothing per challenge; a nonce from another realm, a tampered one or one
-//! older than its lifetime is refused. The key is random per process, so a restart makes old
-//! nonces stale (the client simply answers the new challenge).
+//! Digest nonces (RFC 7616 §3.3: "a nonce might be … time-stamp H(time-stamp ":" ETag ":"
+//! secret-data)"): `base64url(issued_at ‖ random ‖ HMAC-SHA256(key, issued_at ‖ random ‖
+//! realm)[..16])`. Issuing keeps nothing per challenge; a nonce from another realm, a tampered
+//! one or one older than its lifetime is refused. The random part makes every challenge's nonce
+//! unique, so the nonce-count kept for it once used (`nonce_count.rs`, replay protection) is
+//! one client's. The key is random per process, so a restart makes old nonces stale (the
+//! client simply answers the new challenge).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -13,6 +15,10 @@ use std::time::Duration;
 type HmacSha256 = Hmac<Sha256>;
 
 const MAC_LEN: usize = 16;
+/// Random bytes per nonce.
+const SALT_LEN: usize = 8;
+/// Bytes before the MAC: the issue time and the random part.
+const STAMP_LEN: usize = 8 + SALT_LEN;
 
 /// Why a nonce is not accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,30 +40,35 @@ impl NonceKey {
         NonceKey { key, ttl }
     }
 
-    /// A fresh nonce for `realm`, issued at `now_unix` seconds.
+    /// A fresh, unique nonce for `realm`, issued at `now_unix` seconds.
     pub fn issue(&self, realm: &str, now_unix: u64) -> String {
-        let stamp = now_unix.to_be_bytes();
-        let mut raw = stamp.to_vec();
+        use rand::RngCore;
+        let mut stamp = now_unix.to_be_bytes().to_vec();
+        let mut salt = [0u8; SALT_LEN];
+        rand::rngs::OsRng.fill_bytes(&mut salt);
+        stamp.extend_from_slice(&salt);
+        let mut raw = stamp.clone();
         raw.extend_from_slice(&self.mac(&stamp, realm)[..MAC_LEN]);
         URL_SAFE_NO_PAD.encode(raw)
     }
 
-    /// Checks a nonce the client echoed for `realm` at `now_unix` seconds.
-    pub fn check(&self, nonce: &str, realm: &str, now_unix: u64) -> Result<(), NonceError> {
+    /// Checks a nonce the client echoed for `realm` at `now_unix` seconds; returns when it
+    /// was issued.
+    pub fn check(&self, nonce: &str, realm: &str, now_unix: u64) -> Result<u64, NonceError> {
         let raw = URL_SAFE_NO_PAD
             .decode(nonce)
             .map_err(|_| NonceError::Invalid)?;
-        if raw.len() != 8 + MAC_LEN {
+        if raw.len() != STAMP_LEN + MAC_LEN {
             return Err(NonceError::Invalid);
         }
-        let (stamp, tag) = raw.split_at(8);
+        let (stamp, tag) = raw.split_at(STAMP_LEN);
         let mut mac = HmacSha256::new_from_slice(&self.key).map_err(|_| NonceError::Invalid)?;
         mac.update(stamp);
         mac.update(realm.as_bytes());
         mac.verify_truncated_left(tag)
             .map_err(|_| NonceError::Invalid)?;
         let mut be = [0u8; 8];
-        be.copy_from_slice(stamp);
+        be.copy_from_slice(&stamp[..8]);
         let issued = u64::from_be_bytes(be);
         if issued > now_unix.saturating_add(5) {
             return Err(NonceError::Invalid);
@@ -65,7 +76,7 @@ impl NonceKey {
         if now_unix.saturating_sub(issued) > self.ttl.as_secs() {
             return Err(NonceError::Stale);
         }
-        Ok(())
+        Ok(issued)
     }
 
     fn mac(&self, stamp: &[u8], realm: &str) -> Vec<u8> {
@@ -89,8 +100,9 @@ mod tests {
     fn round_trip_stale_and_tamper() {
         let k = NonceKey::new([7; 32], Duration::from_secs(300));
         let n = k.issue("demo.example", 1_000);
-        assert_eq!(k.check(&n, "demo.example", 1_000), Ok(()));
-        assert_eq!(k.check(&n, "demo.example", 1_300), Ok(()));
+        assert_eq!(k.check(&n, "demo.example", 1_000), Ok(1_000));
+        assert_eq!(k.check(&n, "demo.example", 1_300), Ok(1_000));
+        assert_ne!(n, k.issue("demo.example", 1_000), "every nonce is unique");
         assert_eq!(k.check(&n, "demo.example", 1_301), Err(NonceError::Stale));
         assert_eq!(
             k.check(&n, "other.example", 1_000),

@@ -49,10 +49,10 @@ impl SipService {
             user,
             host: &from.uri.host,
         };
-        let caller = match self.authenticate(&req, &claimed, Asker::Proxy) {
-            AuthOutcome::Ok(rec) => {
+        let caller = match self.authenticate(conn, &req, &claimed, Asker::Proxy) {
+            AuthOutcome::Ok(rec, _) => {
                 self.authenticated(conn);
-                rec
+                *rec
             }
             AuthOutcome::Reject(resp) => {
                 self.send(conn, response_frame(*resp));

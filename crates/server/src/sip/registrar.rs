@@ -4,6 +4,7 @@
 //! when the connection closes.
 
 use super::auth::{Asker, AuthOutcome, Claimed};
+use super::conn_auth::ConnIdentity;
 use super::conn_table::{lock, ConnId};
 use super::location::{aor_key, Binding, BindingKey};
 use super::reply::reply;
@@ -42,10 +43,19 @@ impl SipService {
             user,
             host: &aor_uri.host,
         };
-        let endpoint = match self.authenticate(req, &claimed, Asker::Registrar) {
-            AuthOutcome::Ok(rec) => {
+        let endpoint = match self.authenticate(conn, req, &claimed, Asker::Registrar) {
+            AuthOutcome::Ok(rec, credential) => {
                 self.authenticated(conn);
-                rec
+                // This connection is now this endpoint's, with this credential (`conn_auth.rs`).
+                lock(&self.conn_auth).record(
+                    conn,
+                    ConnIdentity {
+                        aor: aor_key(&rec.user, &rec.host),
+                        endpoint_id: rec.id.clone(),
+                        credential,
+                    },
+                );
+                *rec
             }
             AuthOutcome::Reject(resp) => return *resp,
         };

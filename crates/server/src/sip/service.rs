@@ -3,10 +3,12 @@
 
 use super::admission::{AddrGate, Admission, Refused};
 use super::config::SipConfig;
+use super::conn_auth::ConnAuth;
 use super::conn_table::{lock, ConnId, ConnTable};
 use super::flow_token::FlowKey;
 use super::location::{aor_key, Location};
 use super::nonce::NonceKey;
+use super::nonce_count::NonceCounts;
 use super::txn::ProxyState;
 use crate::directory::Directory;
 use std::net::IpAddr;
@@ -20,8 +22,12 @@ pub struct SipService {
     pub(super) config: SipConfig,
     pub(super) conns: ConnTable,
     pub(super) location: Mutex<Location>,
+    /// Who each connection registered as, and with what credential (`conn_auth.rs`).
+    pub(super) conn_auth: Mutex<ConnAuth>,
     pub(super) proxy: Mutex<ProxyState>,
     pub(super) nonces: NonceKey,
+    /// Highest nonce-count seen per nonce in use (digest replay protection).
+    pub(super) nonce_counts: Mutex<NonceCounts>,
     pub(super) flows: FlowKey,
     /// Connections admitted (upgrades accepted), for `max_connections`.
     slots: AtomicUsize,
@@ -45,10 +51,15 @@ impl SipService {
                 config.max_connections_per_addr,
                 config.max_unauthenticated_per_addr,
             ),
+            nonce_counts: Mutex::new(NonceCounts::new(
+                config.nonce_ttl.as_secs(),
+                config.max_tracked_nonces,
+            )),
             flows: FlowKey::new(flow_key),
             config,
             conns: ConnTable::default(),
             location: Mutex::new(Location::default()),
+            conn_auth: Mutex::new(ConnAuth::default()),
             proxy: Mutex::new(ProxyState::default()),
             slots: AtomicUsize::new(0),
             sweeper_started: AtomicBool::new(false),
