@@ -11,6 +11,10 @@ source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 PORT=18190
 export BWCLIENT_TEST_WS="ws://127.0.0.1:$PORT/sip" BWCLIENT_TEST_SECRET=test-only-browser-secret-0123456789abcdef
+# The test page's origin (wasm-bindgen-test-runner): the only other origin the test server lets
+# call POST /demo/drop (the fault tests close a phone's socket through it).
+export WASM_BINDGEN_TEST_ADDRESS="127.0.0.1:$((PORT + 1))"
+export BWCLIENT_DEMO_DROP_ORIGINS="http://$WASM_BINDGEN_TEST_ADDRESS"
 if [ "${1:-}" = "--build" ]; then
   exec cargo test --target wasm32-unknown-unknown -p bwclient --tests --no-run
 fi

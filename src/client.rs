@@ -42,16 +42,19 @@ fn parse_token(raw: &str) -> Result<Token, JsValue> {
     Token::parse(raw).map_err(|e| error(Code::BadToken, e.message()))
 }
 
-/// The phone for `aor`, logging in with `login` at `url`.
+/// The phone for `aor`, logging in with `login` at `url`. `token_on_invite`: the legacy
+/// facade's token also rides on INVITE (see `UaConfig::token_on_invite`).
 fn new_phone(
     aor: Uri,
     login: Login,
     url: String,
     token: Option<Token>,
     mut options: PhoneOptions,
+    token_on_invite: bool,
 ) -> std::rc::Rc<PhoneInner> {
     let mut config = UaConfig::new(aor);
     config.login = login;
+    config.token_on_invite = token_on_invite;
     config.display_name = options.display_name.clone();
     config.user_agent = Some(["BWClient/", env!("CARGO_PKG_VERSION")].concat());
     config.register_expires = options.register_expires;
@@ -85,7 +88,7 @@ pub async fn login_phone(token: String, options: JsValue) -> Result<Phone, JsVal
         .clone()
         .unwrap_or_else(|| token.ws_url.clone());
     let login = Login::Token(token.clone());
-    let phone = new_phone(aor, login, url, Some(token), options);
+    let phone = new_phone(aor, login, url, Some(token), options, false);
     phone.start().await?;
     Ok(Phone::wrap(phone))
 }
@@ -118,7 +121,8 @@ impl BWClient {
     /// The legacy entry point: `{username, domain, authToken | password, logLevel,
     /// extraHeaders, server?}`. Throws on an invalid config, as the old library did. Nothing
     /// connects until `phone.register()`. A token login also sends the token in
-    /// `X-Callsign-Token`.
+    /// `X-Callsign-Token` on REGISTER and INVITE, where the original product's platform read
+    /// it (`login()` sends it on REGISTER only).
     #[wasm_bindgen(js_name = createPhone)]
     pub fn create_phone(
         #[wasm_bindgen(unchecked_param_type = "LegacyPhoneConfig")] config: JsValue,
@@ -140,12 +144,14 @@ impl BWClient {
         };
         let url = config.options.server.clone().unwrap_or(default_url);
         let aor = Uri::sip(Some(&config.username), &config.domain);
+        let token_on_invite = token.is_some();
         Ok(Phone::wrap(new_phone(
             aor,
             login,
             url,
             token,
             config.options,
+            token_on_invite,
         )))
     }
 

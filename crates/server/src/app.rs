@@ -34,6 +34,8 @@ pub struct AppState {
     pub sip: Arc<SipService>,
     /// REST credentials already checked against their argon2 hash.
     pub verified: Arc<CredentialCache>,
+    /// Origins besides the server's own that may call `/demo/drop` (`--demo-drop-origins`).
+    pub demo_drop_origins: Arc<[String]>,
 }
 
 /// Why the server could not start.
@@ -197,6 +199,7 @@ pub async fn serve(config: Config) -> Result<RunningServer, ServeError> {
         demo: demo.clone().map(Arc::new),
         sip: sip.clone(),
         verified: Arc::new(CredentialCache::default()),
+        demo_drop_origins: config.demo_drop_origins.clone().into(),
     };
     let app = router(state, sip.clone(), &config);
 
@@ -210,6 +213,8 @@ pub async fn serve(config: Config) -> Result<RunningServer, ServeError> {
         }
     });
     let task = tokio::spawn(async move {
+        // The peer address feeds the per-address caps of `/sip` (issue 11, hole 5).
+        let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
         axum::serve(listener, app)
             .with_graceful_shutdown(async {
                 let _ = shutdown_rx.await;

@@ -36,6 +36,10 @@ pub struct Config {
     pub callbacks: CallbackConfig,
     /// SIP-over-WebSocket limits and timers.
     pub sip: SipConfig,
+    /// Origins besides the server's own allowed to call `POST /demo/drop`
+    /// (`--demo-drop-origins`, `BWCLIENT_DEMO_DROP_ORIGINS`, comma-separated), e.g. the
+    /// browser-test runner's page `http://127.0.0.1:18191`. Default none: same origin only.
+    pub demo_drop_origins: Vec<String>,
 }
 
 impl Default for Config {
@@ -53,6 +57,7 @@ impl Default for Config {
             api_credentials: None,
             callbacks: CallbackConfig::default(),
             sip: SipConfig::default(),
+            demo_drop_origins: Vec::new(),
         }
     }
 }
@@ -89,6 +94,18 @@ USAGE: bwclient-server [OPTIONS]
   --realm NAME          SIP realm                 [BWCLIENT_REALM, default bwclient.test]
   --public-ws-url URL   WebSocket URL in tokens   [BWCLIENT_PUBLIC_WS_URL, default ws://<listen>/sip]
   --demo                create the demo user, domain and endpoints  [BWCLIENT_DEMO=1]
+  --demo-drop-origins LIST
+                        other origins that may POST /demo/drop (comma-separated; default: same origin only)
+                                                  [BWCLIENT_DEMO_DROP_ORIGINS]
+  --sip-max-connections-per-addr N
+                        /sip connections one address (IPv4, IPv6 /64) may hold
+                                                  [BWCLIENT_SIP_MAX_CONNECTIONS_PER_ADDR, default 2000]
+  --sip-max-unauthenticated-per-addr N
+                        of those, not yet authenticated
+                                                  [BWCLIENT_SIP_MAX_UNAUTHENTICATED_PER_ADDR, default 100]
+  --sip-auth-deadline SECONDS
+                        close a /sip connection not authenticated by then
+                                                  [BWCLIENT_SIP_AUTH_DEADLINE, default 10]
   -h, --help            this text
 
   Environment only: BWCLIENT_TOKEN_SECRET (token HMAC secret, shared with Kamailio; at least
@@ -104,6 +121,16 @@ const VALUED: &[(&str, &str)] = &[
     ("--pkg", "BWCLIENT_PKG"),
     ("--realm", "BWCLIENT_REALM"),
     ("--public-ws-url", "BWCLIENT_PUBLIC_WS_URL"),
+    (
+        "--sip-max-connections-per-addr",
+        "BWCLIENT_SIP_MAX_CONNECTIONS_PER_ADDR",
+    ),
+    (
+        "--sip-max-unauthenticated-per-addr",
+        "BWCLIENT_SIP_MAX_UNAUTHENTICATED_PER_ADDR",
+    ),
+    ("--sip-auth-deadline", "BWCLIENT_SIP_AUTH_DEADLINE"),
+    ("--demo-drop-origins", "BWCLIENT_DEMO_DROP_ORIGINS"),
 ];
 
 impl Config {
@@ -198,10 +225,48 @@ impl Config {
                 }
                 self.public_ws_url = Some(value.to_owned());
             }
+            "--demo-drop-origins" => {
+                let origins: Vec<String> = value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|o| !o.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                let is_origin = |o: &String| {
+                    let rest = o
+                        .strip_prefix("http://")
+                        .or_else(|| o.strip_prefix("https://"));
+                    rest.is_some_and(|r| !r.is_empty() && !r.contains(['/', ' ']))
+                };
+                if !origins.iter().all(is_origin) {
+                    return Err(invalid(
+                        "expected origins such as http://127.0.0.1:8081, comma-separated",
+                    ));
+                }
+                self.demo_drop_origins = origins;
+            }
+            "--sip-max-connections-per-addr" => {
+                self.sip.max_connections_per_addr = positive(value)
+                    .ok_or_else(|| invalid("expected a whole number of connections, at least 1"))?
+            }
+            "--sip-max-unauthenticated-per-addr" => {
+                self.sip.max_unauthenticated_per_addr = positive(value)
+                    .ok_or_else(|| invalid("expected a whole number of connections, at least 1"))?
+            }
+            "--sip-auth-deadline" => {
+                let seconds = positive(value)
+                    .ok_or_else(|| invalid("expected a whole number of seconds, at least 1"))?;
+                self.sip.auth_deadline = std::time::Duration::from_secs(seconds as u64);
+            }
             _ => return Err(ConfigError::Unknown(flag.to_owned())),
         }
         Ok(())
     }
+}
+
+/// A whole number of at least 1.
+fn positive(value: &str) -> Option<usize> {
+    value.parse::<usize>().ok().filter(|n| *n > 0)
 }
 
 fn parse_bool(name: &str, value: &str) -> Result<bool, ConfigError> {
@@ -307,5 +372,44 @@ mod tests {
         assert!(parse(&["--public-ws-url", "http://x/sip"], &[]).is_err());
         assert!(parse(&[], &[("BWCLIENT_API_TOKEN", "only")]).is_err());
         assert!(parse(&[], &[("BWCLIENT_DEMO", "maybe")]).is_err());
+        assert!(parse(&["--sip-auth-deadline", "0"], &[]).is_err());
+        assert!(parse(&["--sip-max-connections-per-addr", "x"], &[]).is_err());
+    }
+
+    #[test]
+    fn sip_connection_limits() {
+        let c = run(&[], &[]);
+        assert_eq!(c.sip.max_connections_per_addr, 2000);
+        assert_eq!(c.sip.max_unauthenticated_per_addr, 100);
+        assert_eq!(c.sip.auth_deadline.as_secs(), 10);
+        let c = run(
+            &[
+                "--sip-auth-deadline=3",
+                "--sip-max-unauthenticated-per-addr",
+                "5",
+            ],
+            &[("BWCLIENT_SIP_MAX_CONNECTIONS_PER_ADDR", "50")],
+        );
+        assert_eq!(c.sip.max_connections_per_addr, 50);
+        assert_eq!(c.sip.max_unauthenticated_per_addr, 5);
+        assert_eq!(c.sip.auth_deadline.as_secs(), 3);
+    }
+
+    #[test]
+    fn demo_drop_origins() {
+        assert!(run(&[], &[]).demo_drop_origins.is_empty());
+        let c = run(
+            &[],
+            &[(
+                "BWCLIENT_DEMO_DROP_ORIGINS",
+                "http://127.0.0.1:18191, https://a.example",
+            )],
+        );
+        assert_eq!(
+            c.demo_drop_origins,
+            ["http://127.0.0.1:18191", "https://a.example"]
+        );
+        assert!(parse(&["--demo-drop-origins", "*"], &[]).is_err());
+        assert!(parse(&["--demo-drop-origins", "http://a/b"], &[]).is_err());
     }
 }

@@ -4,7 +4,7 @@
 //! other with no typing. Outside demo mode that route answers 404.
 
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +14,7 @@ use crate::db::{
 };
 use crate::rest::error::ApiError;
 use crate::rest::tokens::{mint_for, DEFAULT_LIFETIME, MAX_LIFETIME};
+use crate::same_origin::{check_origin, OriginCheck};
 
 /// The demo domain's name.
 pub const DOMAIN: &str = "demo";
@@ -131,20 +132,49 @@ fn wanted_endpoint<'q>(state: &AppState, query: &'q Option<String>) -> Result<&'
 /// `POST /demo/drop?endpoint=alice` (demo mode only): the server closes that endpoint's
 /// WebSockets, as a network failure would, so the demo and the fault tests can watch the client
 /// reconnect with its calls up. Answers `{"dropped": <connections closed>}`.
+///
+/// Same origin only (issue 11, hole 10): a request whose `Origin` is neither the server's own
+/// nor one of `--demo-drop-origins` gets `403 {"code": "cross_origin"}` and changes nothing;
+/// no answer carries `Access-Control-Allow-Origin`, so no other page can read one, and a CORS
+/// preflight (`OPTIONS`) is not served (405).
 pub async fn drop_connections(
     State(state): State<AppState>,
+    request_headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<impl axum::response::IntoResponse, ApiError> {
+    if state.demo.is_none() {
+        return Err(ApiError::not_found("resource"));
+    }
+    let text = |name| request_headers.get(name).and_then(|v| v.to_str().ok());
+    let from = check_origin(
+        text(header::ORIGIN),
+        text(header::HOST),
+        &state.ws_url,
+        &state.demo_drop_origins,
+    );
+    if from == OriginCheck::Foreign {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "cross_origin",
+            "/demo/drop answers requests from the server's own pages only",
+        ));
+    }
     let wanted = wanted_endpoint(&state, &query)?;
     let host = state.directory.host_of(DOMAIN);
     let dropped = state.sip.drop_connections(wanted, &host);
-    // Demo-only and harmless: let test pages on other origins (cross-origin isolated ones
-    // too) read it.
-    let headers = [
-        ("access-control-allow-origin", "*"),
-        ("cross-origin-resource-policy", "cross-origin"),
-    ];
-    Ok((headers, Json(serde_json::json!({ "dropped": dropped }))))
+    // An allowed other origin (the browser-test runner's page, cross-origin isolated) sends
+    // it `no-cors`: its opaque answer must be embeddable there, though never readable.
+    let resource_policy = match from {
+        OriginCheck::Allowed => "cross-origin",
+        _ => "same-origin",
+    };
+    Ok((
+        [(
+            header::HeaderName::from_static("cross-origin-resource-policy"),
+            resource_policy,
+        )],
+        Json(serde_json::json!({ "dropped": dropped })),
+    ))
 }
 
 /// `GET /demo/token` answer.

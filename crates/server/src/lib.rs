@@ -16,6 +16,7 @@ pub mod demo;
 pub mod directory;
 pub mod rest;
 pub mod revocation;
+pub mod same_origin;
 pub mod secrets;
 pub mod sip;
 pub mod static_files;

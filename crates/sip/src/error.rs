@@ -13,6 +13,8 @@ pub enum ParseError {
     HeaderLine,
     Header(&'static str, &'static str),
     Missing(&'static str),
+    /// Two values of a header that must appear once (RFC 3261 §7.3.1), named in lowercase.
+    MultipleValues(&'static str),
     CSeqMethod,
     ContentLength,
     Truncated,
@@ -34,6 +36,7 @@ impl ParseError {
             ParseError::HeaderLine => "bad header line",
             ParseError::Header(name, why) => return ["bad header ", name, ": ", why].concat(),
             ParseError::Missing(name) => return ["missing header ", name].concat(),
+            ParseError::MultipleValues(name) => return ["multiple values of ", name].concat(),
             ParseError::CSeqMethod => "cseq method does not match the request method",
             ParseError::ContentLength => "bad content-length",
             ParseError::Truncated => "body shorter than content-length",

@@ -73,40 +73,6 @@ fn callee_hangs_up() {
 }
 
 #[test]
-fn token_goes_on_invite_and_bye() {
-    let mut net = Net::new(ProxyConfig::default());
-    let token = token_for("alice", b"sig");
-    let mut config = agent_config("alice", 41);
-    config.login = bwclient_sip::auth::Login::Token(token.clone());
-    let alice = net.add("alice", config);
-    let now = net.now;
-    net.ua(alice).register(now).unwrap();
-    let bob = net.add_registered("bob", 42);
-    let (a_call, _) = establish(&mut net, alice, bob);
-    let now = net.now;
-    net.ua(alice).hangup(now, a_call).unwrap();
-    net.drive();
-    for prefix in ["REGISTER", "INVITE", "BYE"] {
-        let message = net.agents[alice]
-            .sent_starting(prefix)
-            .pop()
-            .unwrap()
-            .clone();
-        assert_eq!(
-            header(&message, "X-Callsign-Token"),
-            Some(token.as_str()),
-            "{prefix}"
-        );
-    }
-    let ack = net.agents[alice]
-        .sent_starting("ACK")
-        .pop()
-        .unwrap()
-        .clone();
-    assert_eq!(header(&ack, "X-Callsign-Token"), None);
-}
-
-#[test]
 fn callee_hangup_before_ack_waits_for_it() {
     let (mut net, alice, bob) = alice_and_bob();
     let now = net.now;

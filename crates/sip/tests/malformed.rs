@@ -112,3 +112,63 @@ fn random_bytes_never_panic() {
     }
     net.drive();
 }
+
+/// Issue 11, hole 7: two values of a header that must be single (RFC 3261 §7.3.1), on two
+/// lines (long or compact form) or joined by a comma, make the message invalid: the UA
+/// reports it as malformed, names the header, and acts on neither value.
+#[test]
+fn two_values_of_a_single_header_are_refused_not_picked() {
+    let (mut net, alice, _bob) = alice_and_bob();
+    let invite = |extra: &str, call_id: &str, to: &str| {
+        format!(
+            "INVITE sip:alice@example.test SIP/2.0\r\nVia: SIP/2.0/WSS p.example;branch=z9hG4bKdup\r\nMax-Forwards: 70\r\nFrom: <sip:mallory@example.test>;tag=9\r\nTo: {to}\r\nCall-ID: {call_id}\r\nCSeq: 1 INVITE\r\nContact: <sip:m@p.example;transport=ws>\r\n{extra}Content-Length: 0\r\n\r\n"
+        )
+    };
+    let alice_to = "<sip:alice@example.test>";
+    let cases = [
+        (invite("i: other\r\n", "c1", alice_to), "call-id"),
+        (invite("", "c2, c3", alice_to), "call-id"),
+        (
+            invite("f: <sip:bob@example.test>;tag=8\r\n", "c4", alice_to),
+            "from",
+        ),
+        (
+            invite("", "c5", "<sip:alice@example.test>, <sip:bob@example.test>"),
+            "to",
+        ),
+        (
+            invite("t: <sip:bob@example.test>\r\n", "c6", alice_to),
+            "to",
+        ),
+        (invite("CSeq: 2 INVITE\r\n", "c7", alice_to), "cseq"),
+        (
+            invite("Max-Forwards: 1\r\n", "c8", alice_to),
+            "max-forwards",
+        ),
+        (invite("l: 0\r\n", "c9", alice_to), "content-length"),
+    ];
+    let now = net.now;
+    let sent_before = net.agents[alice].sent.len();
+    for (message, _) in &cases {
+        net.ua(alice)
+            .handle_input(now, Input::Received(message.as_bytes()));
+    }
+    net.drive();
+    let events = net.agents[alice].take_events();
+    let want: Vec<Discard> = cases
+        .iter()
+        .map(|(_, name)| Discard::Malformed(bwclient_sip::ParseError::MultipleValues(name)))
+        .collect();
+    assert_eq!(discards(&events), want);
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::IncomingCall { .. })),
+        "{events:?}"
+    );
+    assert_eq!(
+        net.agents[alice].sent.len(),
+        sent_before,
+        "nothing answered"
+    );
+}

@@ -16,7 +16,7 @@ use std::time::Instant;
 impl SipService {
     /// Forgets everything bound to `conn`.
     pub fn connection_closed(&self, now: Instant, conn: ConnId) {
-        self.conns.remove(conn);
+        self.conns.forget(conn);
         lock(&self.conn_auth).forget(conn);
         // Who this connection was, read before its bindings go.
         let gone = self.identities_on(conn);

@@ -15,9 +15,25 @@ pub struct SipConfig {
     pub max_frame_bytes: usize,
     /// WebSocket connections held at once; the upgrade of one more is refused with HTTP 503.
     pub max_connections: usize,
-    /// Sustained SIP messages per second allowed on one connection (token bucket rate).
+    /// WebSocket connections one source address (IPv4 address, IPv6 /64) may hold at once,
+    /// authenticated or not; one more gets HTTP 503. Large enough for one NAT full of real
+    /// phones (default 2,000, a tenth of `max_connections`).
+    pub max_connections_per_addr: usize,
+    /// Connections one source address may hold that have not authenticated yet (no request
+    /// of theirs has passed authentication); one more gets HTTP 503. A real phone
+    /// authenticates within a round trip or two of connecting, so this only has to cover
+    /// phones behind one NAT connecting at the same moment (default 100).
+    pub max_unauthenticated_per_addr: usize,
+    /// A connection that has not sent a request that passed authentication (a REGISTER, or
+    /// any out-of-dialog request with valid credentials) this long after it opened is closed
+    /// (WebSocket close 1008). Default 10 s.
+    pub auth_deadline: Duration,
+    /// Sustained frames per second allowed on one connection (token bucket rate): SIP
+    /// messages and keep-alives (`CRLFCRLF`, WebSocket Ping and Pong) alike. A keep-alive over
+    /// the rate is not answered and does not count as traffic; a WebSocket Ping over it
+    /// closes the connection (the WebSocket layer would answer it).
     pub rate_per_sec: u32,
-    /// Burst of messages allowed on one connection above the sustained rate (bucket size).
+    /// Burst of frames allowed on one connection above the sustained rate (bucket size).
     pub rate_burst: u32,
     /// Registrar: shortest registration accepted; shorter ones get `423 Interval Too Brief`
     /// with this as `Min-Expires` (RFC 3261 §10.3 step 7).
@@ -60,6 +76,9 @@ impl Default for SipConfig {
             max_message_bytes: 64 * 1024,
             max_frame_bytes: 256 * 1024,
             max_connections: 20_000,
+            max_connections_per_addr: 2_000,
+            max_unauthenticated_per_addr: 100,
+            auth_deadline: Duration::from_secs(10),
             rate_per_sec: 50,
             rate_burst: 200,
             min_expires: 60,

@@ -2,10 +2,11 @@
 //! "flow" a registration and a dialog are bound to), and sending to it queues a frame for that
 //! connection's task.
 
+use super::admission::Admission;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc;
 
 /// One WebSocket connection (one flow). Never reused within a process.
@@ -23,18 +24,26 @@ impl fmt::Display for ConnId {
 pub struct ConnTable {
     next: AtomicU64,
     senders: Mutex<HashMap<ConnId, mpsc::Sender<Vec<u8>>>>,
+    /// Each socket connection's place in the per-address count (none for [`SipService::attach`]).
+    ///
+    /// [`SipService::attach`]: super::service::SipService::attach
+    admissions: Mutex<HashMap<ConnId, Arc<Admission>>>,
     /// Close code and reason for connections the server closes on purpose (revocation).
     closing: Mutex<HashMap<ConnId, (u16, &'static str)>>,
 }
 
 impl ConnTable {
     /// Adds a connection whose task reads frames from `tx`'s receiver.
-    pub fn insert(&self, tx: mpsc::Sender<Vec<u8>>) -> ConnId {
+    pub fn insert(&self, tx: mpsc::Sender<Vec<u8>>, admission: Option<Arc<Admission>>) -> ConnId {
         let id = ConnId(self.next.fetch_add(1, Ordering::Relaxed) + 1);
         lock(&self.senders).insert(id, tx);
+        if let Some(admission) = admission {
+            lock(&self.admissions).insert(id, admission);
+        }
         id
     }
 
+    /// Stops sending to `id` (its task then closes the socket).
     pub fn remove(&self, id: ConnId) {
         lock(&self.senders).remove(&id);
         lock(&self.closing).remove(&id);
@@ -51,6 +60,18 @@ impl ConnTable {
     /// The close code and reason set by [`ConnTable::close`], taken once.
     pub fn take_close(&self, id: ConnId) -> Option<(u16, &'static str)> {
         lock(&self.closing).remove(&id)
+    }
+
+    /// Forgets `id` entirely, once its task has ended.
+    pub fn forget(&self, id: ConnId) {
+        lock(&self.senders).remove(&id);
+        lock(&self.closing).remove(&id);
+        lock(&self.admissions).remove(&id);
+    }
+
+    /// The per-address admission of a socket connection.
+    pub fn admission(&self, id: ConnId) -> Option<Arc<Admission>> {
+        lock(&self.admissions).get(&id).cloned()
     }
 
     pub fn contains(&self, id: ConnId) -> bool {

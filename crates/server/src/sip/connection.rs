@@ -1,9 +1,12 @@
 //! One task per WebSocket connection (RFC 7118): each text or binary frame is one SIP message
 //! (§5.2); frames queued for the connection are written in order; `CRLFCRLF` keep-alives get a
 //! `CRLF` pong (RFC 5626 §4.4.1, RFC 7118 §6); WebSocket Pings go out when the client is quiet
-//! and the connection closes when it stays silent (RFC 6455 §5.5.2); a token bucket limits how
-//! many messages one client may send.
+//! and the connection closes when it stays silent (RFC 6455 §5.5.2). A token bucket limits how
+//! many frames one client may send, keep-alives included (issue 11, hole 5): a keep-alive over
+//! the rate is not answered and does not keep the connection alive. A connection that has not
+//! authenticated within `auth_deadline` is closed.
 
+use super::admission::Admission;
 use super::conn_table::ConnId;
 use super::rate::TokenBucket;
 use super::service::{ConnSlot, SipService};
@@ -12,11 +15,27 @@ use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::mpsc;
 
+/// RFC 6455 §7.4.1: "an endpoint … received a message that violates its policy".
+const POLICY_VIOLATION: u16 = 1008;
+/// How long a connection the server closes may take to answer the Close frame.
+const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// What to do after one frame from the client.
+enum Next {
+    /// Keep reading.
+    Read,
+    /// Send this frame straight back (the keep-alive pong), then keep reading.
+    Reply(Message),
+    /// Close the connection with this reason (policy violation).
+    Close(&'static str),
+}
+
 /// Runs the connection until either side closes it, then forgets its state.
 pub async fn run(service: Arc<SipService>, mut socket: WebSocket, slot: ConnSlot) {
     let cfg = service.config.clone();
+    let admission: Arc<Admission> = slot.admission();
     let (tx, mut rx) = mpsc::channel::<Vec<u8>>(cfg.send_queue.max(1));
-    let conn = service.conns.insert(tx);
+    let conn = service.conns.insert(tx, Some(Arc::clone(&admission)));
     service.ensure_sweeper();
     tracing::debug!(conn = %conn, "sip: websocket connected");
     let mut bucket = TokenBucket::new(cfg.rate_per_sec, cfg.rate_burst, Instant::now());
@@ -24,22 +43,22 @@ pub async fn run(service: Arc<SipService>, mut socket: WebSocket, slot: ConnSlot
     let mut ping = tokio::time::interval(cfg.ping_interval);
     ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     ping.tick().await;
+    let auth_deadline = tokio::time::sleep(cfg.auth_deadline);
+    tokio::pin!(auth_deadline);
+    let mut close: Option<&'static str> = None;
     loop {
         tokio::select! {
             frame = socket.recv() => {
                 let Some(Ok(frame)) = frame else { break };
-                last_heard = Instant::now();
-                let reply = match frame {
-                    Message::Text(text) => on_data(&service, conn, &mut bucket, text.as_bytes()),
-                    Message::Binary(bytes) => on_data(&service, conn, &mut bucket, &bytes),
-                    // Pongs to our Pings only refresh `last_heard`; axum answers Pings itself.
-                    Message::Ping(_) | Message::Pong(_) => None,
-                    // Keep reading: the WebSocket layer answers the Close frame (RFC 6455
-                    // §5.5.1) and the next `recv` ends the loop.
-                    Message::Close(_) => None,
-                };
-                if let Some(text) = reply {
-                    if socket.send(Message::text(text)).await.is_err() {
+                match on_frame(&service, conn, &mut bucket, &mut last_heard, frame) {
+                    Next::Read => {}
+                    Next::Reply(reply) => {
+                        if socket.send(reply).await.is_err() {
+                            break;
+                        }
+                    }
+                    Next::Close(why) => {
+                        close = Some(why);
                         break;
                     }
                 }
@@ -58,6 +77,10 @@ pub async fn run(service: Arc<SipService>, mut socket: WebSocket, slot: ConnSlot
                     break;
                 }
             }
+            _ = &mut auth_deadline, if !admission.is_authenticated() => {
+                close = Some("not authenticated in time");
+                break;
+            }
             _ = ping.tick() => {
                 let quiet = last_heard.elapsed();
                 if quiet >= cfg.idle_timeout {
@@ -74,33 +97,78 @@ pub async fn run(service: Arc<SipService>, mut socket: WebSocket, slot: ConnSlot
     }
     service.connection_closed(Instant::now(), conn);
     drop(slot);
+    if let Some(why) = close {
+        tracing::debug!(conn = %conn, "sip: websocket closed: {why}");
+        close_with_policy_violation(socket, why).await;
+    }
     tracing::debug!(conn = %conn, "sip: websocket closed");
 }
 
-/// One data frame: a keep-alive, or a SIP message if the rate allows. Returns a frame to send
-/// straight back (the keep-alive pong).
-fn on_data(
+/// Sends a Close frame (1008, `why`) and reads until the client's Close (RFC 6455 §5.5.1), at
+/// most [`CLOSE_WAIT`]: dropping the socket while the client's frames are still unread would
+/// reset the TCP connection and lose the Close frame on its way. The slot is already free.
+async fn close_with_policy_violation(mut socket: WebSocket, why: &'static str) {
+    let frame = CloseFrame {
+        code: POLICY_VIOLATION,
+        reason: why.into(),
+    };
+    if socket.send(Message::Close(Some(frame))).await.is_err() {
+        return;
+    }
+    let _ = tokio::time::timeout(CLOSE_WAIT, async {
+        while let Some(Ok(frame)) = socket.recv().await {
+            if matches!(frame, Message::Close(_)) {
+                break;
+            }
+        }
+    })
+    .await;
+}
+
+/// One frame from the client. Every frame but Close takes a token first (keep-alives too, so
+/// that they can neither flood the server nor keep an idle connection open for free); only an
+/// admitted frame counts as hearing from the client.
+fn on_frame(
     service: &SipService,
     conn: ConnId,
     bucket: &mut TokenBucket,
-    bytes: &[u8],
-) -> Option<String> {
-    if bytes == b"\r\n\r\n" {
-        // RFC 5626 §4.4.1: the "pong" to a CRLFCRLF "ping" is a single CRLF.
-        return Some("\r\n".to_owned());
-    }
-    if bytes.iter().all(|b| matches!(b, b'\r' | b'\n')) {
-        // A lone CRLF (a pong, or padding between messages, RFC 3261 §7.5) is ignored.
-        return None;
-    }
+    last_heard: &mut Instant,
+    frame: Message,
+) -> Next {
+    let bytes: &[u8] = match &frame {
+        // Keep reading: the WebSocket layer answers the Close frame (RFC 6455 §5.5.1) and the
+        // next `recv` ends the loop.
+        Message::Close(_) => return Next::Read,
+        Message::Text(text) => text.as_bytes(),
+        Message::Binary(bytes) => bytes,
+        Message::Ping(_) | Message::Pong(_) => &[],
+    };
     // The one clock reading per frame: everything the frame causes happens at `now`.
     let now = Instant::now();
+    let keep_alive = bytes.iter().all(|b| matches!(b, b'\r' | b'\n'));
     if !bucket.admit(now) {
-        service.answer_broken(conn, bytes, 503, "Service Unavailable: rate limit");
-        return None;
+        return match frame {
+            // The WebSocket layer answers a Ping by itself: over the rate, close instead.
+            Message::Ping(_) => Next::Close("keep-alives over the rate limit"),
+            _ if keep_alive => Next::Read,
+            _ => {
+                service.answer_broken(conn, bytes, 503, "Service Unavailable: rate limit");
+                Next::Read
+            }
+        };
+    }
+    *last_heard = now;
+    if bytes == b"\r\n\r\n" {
+        // RFC 5626 §4.4.1: the "pong" to a CRLFCRLF "ping" is a single CRLF.
+        return Next::Reply(Message::text("\r\n"));
+    }
+    if keep_alive {
+        // Pings (answered by the WebSocket layer), Pongs to ours, and a lone CRLF (a pong, or
+        // padding between messages, RFC 3261 §7.5).
+        return Next::Read;
     }
     service.on_frame(now, conn, bytes);
-    None
+    Next::Read
 }
 
 /// A text frame for a UTF-8 message (every SIP message a browser exchanges), a binary frame

@@ -10,9 +10,13 @@
 //! text or binary frame (RFC 7118 §5.2); `CRLFCRLF` is answered with `CRLF` (RFC 5626 §4.4.1);
 //! WebSocket Pings when the client is quiet, close when it stays silent. Limits
 //! ([`SipConfig`]): message size (`513`), frame size (the connection closes), connections,
-//! messages per second per connection (`503`). A frame that does not parse gets `400` if its
+//! frames per second per connection, keep-alives included (`503`); per source address, the
+//! connections held and those not authenticated yet (HTTP 503), and a deadline to
+//! authenticate (`admission.rs`). A frame that does not parse gets `400` if its
 //! Via/From/To/Call-ID/CSeq lines can still be read (`salvage.rs`), else it is dropped; the
-//! connection and every other call go on.
+//! connection and every other call go on. Two values of Call-ID, From, To, CSeq,
+//! Max-Forwards or Content-Length make a message unparsable (`400 Bad Request: multiple
+//! values of <header>`): the server never picks one.
 //!
 //! **Authentication** (`auth.rs`). REGISTER and every out-of-dialog request carry one of
 //! `X-Callsign-Token: <token>`, `Authorization`/`Proxy-Authorization: Bearer <token>`
@@ -63,6 +67,7 @@
 //! [`SipService::sweep_at`]; nothing below them reads it. A test drives the same entry points
 //! with a connection of its own ([`SipService::attach`]) and a clock of its own.
 
+mod admission;
 mod auth;
 mod cancel;
 mod closed;
@@ -96,5 +101,5 @@ mod ws;
 pub use config::SipConfig;
 pub use conn_table::ConnId;
 pub use revoke::{RevokeReason, CLOSE_REVOKED};
-pub use service::SipService;
+pub use service::{SipService, SlotRefused};
 pub use ws::router;

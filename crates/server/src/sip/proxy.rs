@@ -50,7 +50,10 @@ impl SipService {
             host: &from.uri.host,
         };
         let caller = match self.authenticate(conn, &req, &claimed, Asker::Proxy) {
-            AuthOutcome::Ok(rec, _) => *rec,
+            AuthOutcome::Ok(rec, _) => {
+                self.authenticated(conn);
+                *rec
+            }
             AuthOutcome::Reject(resp) => {
                 self.send(conn, response_frame(*resp));
                 return;

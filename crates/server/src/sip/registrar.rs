@@ -45,6 +45,7 @@ impl SipService {
         };
         let endpoint = match self.authenticate(conn, req, &claimed, Asker::Registrar) {
             AuthOutcome::Ok(rec, credential) => {
+                self.authenticated(conn);
                 // This connection is now this endpoint's, with this credential (`conn_auth.rs`).
                 lock(&self.conn_auth).record(
                     conn,

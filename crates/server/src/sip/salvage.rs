@@ -48,7 +48,14 @@ pub fn salvage(bytes: &[u8], limit: usize) -> Option<Salvaged> {
             continue;
         };
         let value = value.trim();
-        if wanted.contains(&name) && !value.is_empty() && value.chars().all(|c| !c.is_control()) {
+        // From, To, Call-ID and CSeq are single (RFC 3261 §7.3.1): a request that repeats one
+        // is answered with its first, so that the answer itself is well formed.
+        let repeated = name != HeaderName::VIA && headers.contains(&name);
+        if wanted.contains(&name)
+            && !repeated
+            && !value.is_empty()
+            && value.chars().all(|c| !c.is_control())
+        {
             headers.push(name, value);
         }
     }

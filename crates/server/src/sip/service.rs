@@ -1,6 +1,7 @@
 //! [`SipService`]: the shared state of the registrar and proxy, and the few entry points the
 //! connection tasks and the rest of the server use.
 
+use super::admission::{AddrGate, Admission, Refused};
 use super::config::SipConfig;
 use super::conn_auth::ConnAuth;
 use super::conn_table::{lock, ConnId, ConnTable};
@@ -10,6 +11,7 @@ use super::nonce::NonceKey;
 use super::nonce_count::NonceCounts;
 use super::txn::ProxyState;
 use crate::directory::Directory;
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -29,6 +31,9 @@ pub struct SipService {
     pub(super) flows: FlowKey,
     /// Connections admitted (upgrades accepted), for `max_connections`.
     slots: AtomicUsize,
+    /// Per-source-address counts, for `max_connections_per_addr` and
+    /// `max_unauthenticated_per_addr`.
+    pub(super) gate: AddrGate,
     sweeper_started: AtomicBool,
 }
 
@@ -42,6 +47,10 @@ impl SipService {
         Arc::new(SipService {
             dir: directory,
             nonces: NonceKey::new(nonce_key, config.nonce_ttl),
+            gate: AddrGate::new(
+                config.max_connections_per_addr,
+                config.max_unauthenticated_per_addr,
+            ),
             nonce_counts: Mutex::new(NonceCounts::new(
                 config.nonce_ttl.as_secs(),
                 config.max_tracked_nonces,
@@ -111,18 +120,42 @@ impl SipService {
     /// registrar and proxy in simulated time.
     pub fn attach(&self, queue: usize) -> (ConnId, tokio::sync::mpsc::Receiver<Vec<u8>>) {
         let (tx, rx) = tokio::sync::mpsc::channel(queue.max(1));
-        (self.conns.insert(tx), rx)
+        (self.conns.insert(tx, None), rx)
     }
 
-    pub(super) fn reserve_slot(self: &Arc<Self>) -> Option<ConnSlot> {
+    /// `(open, not yet authenticated)` WebSocket connections from `ip`'s address.
+    pub fn connections_from(&self, ip: IpAddr) -> (usize, usize) {
+        self.gate.held(ip)
+    }
+
+    /// Takes a connection slot for a client at `peer` (if known), or says which limit
+    /// refuses it: `max_connections`, or one of the per-address caps.
+    pub(super) fn reserve_slot(
+        self: &Arc<Self>,
+        peer: Option<IpAddr>,
+    ) -> Result<ConnSlot, SlotRefused> {
+        let admission = match peer {
+            Some(ip) => self.gate.admit(ip).map_err(SlotRefused::Addr)?,
+            None => Admission::unlisted(),
+        };
         let before = self.slots.fetch_add(1, Ordering::AcqRel);
         if before >= self.config.max_connections {
             self.slots.fetch_sub(1, Ordering::AcqRel);
-            return None;
+            self.gate.release(&admission);
+            return Err(SlotRefused::Total);
         }
-        Some(ConnSlot {
+        Ok(ConnSlot {
             service: Arc::clone(self),
+            admission,
         })
+    }
+
+    /// `conn` sent a request that passed authentication (issue 11, hole 5): it no longer
+    /// counts as anonymous, and the authentication deadline no longer applies to it.
+    pub(super) fn authenticated(&self, conn: ConnId) {
+        if let Some(a) = self.conns.admission(conn) {
+            self.gate.authenticated(&a);
+        }
     }
 
     /// Starts the periodic sweep (binding expiry, Timer C, transaction clean-up) once, from
@@ -147,14 +180,32 @@ impl std::fmt::Debug for SipService {
     }
 }
 
+/// Why a WebSocket upgrade was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlotRefused {
+    /// `max_connections` reached.
+    Total,
+    /// A per-address cap reached.
+    Addr(Refused),
+}
+
 /// A held connection slot; dropping it frees the slot.
 pub struct ConnSlot {
     service: Arc<SipService>,
+    admission: Arc<Admission>,
+}
+
+impl ConnSlot {
+    /// The connection's place in the per-address count, and whether it has authenticated.
+    pub fn admission(&self) -> Arc<Admission> {
+        Arc::clone(&self.admission)
+    }
 }
 
 impl Drop for ConnSlot {
     fn drop(&mut self) {
         self.service.slots.fetch_sub(1, Ordering::AcqRel);
+        self.service.gate.release(&self.admission);
     }
 }
 

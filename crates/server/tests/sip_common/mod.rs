@@ -171,6 +171,7 @@ impl TestServer {
             .expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
         tokio::spawn(async move {
+            let app = app.into_make_service_with_connect_info::<SocketAddr>();
             let _ = axum::serve(listener, app).await;
         });
         TestServer { addr, service, dir }
@@ -211,7 +212,7 @@ pub fn now_unix() -> u64 {
         .unwrap_or(0)
 }
 
-type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// A SIP UA over one WebSocket, sending literal text.
 pub struct Client {
@@ -223,7 +224,57 @@ pub struct Client {
     seq: u32,
 }
 
+/// Opens a `/sip` WebSocket from the source address `from` (the client socket is bound to it,
+/// e.g. `127.0.0.2`, so the server sees another peer): the socket, or the HTTP status of a
+/// refused upgrade.
+pub async fn ws_from(url: &str, from: std::net::IpAddr) -> Result<Ws, u16> {
+    use tokio_tungstenite::tungstenite::Error;
+    let mut req = url.into_client_request().expect("ws request");
+    req.headers_mut()
+        .insert("Sec-WebSocket-Protocol", "sip".parse().expect("header"));
+    let host = req.uri().host().expect("host").to_owned();
+    let port = req.uri().port_u16().expect("port");
+    let server: SocketAddr = format!("{host}:{port}").parse().expect("ip:port url");
+    let socket = match from {
+        std::net::IpAddr::V4(_) => tokio::net::TcpSocket::new_v4(),
+        std::net::IpAddr::V6(_) => tokio::net::TcpSocket::new_v6(),
+    }
+    .expect("socket");
+    socket.bind(SocketAddr::new(from, 0)).expect("bind source");
+    let tcp = tokio::time::timeout(WAIT, socket.connect(server))
+        .await
+        .expect("tcp connect in time")
+        .expect("tcp connect");
+    let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
+        .read_buffer_size(4096)
+        .write_buffer_size(0);
+    let handshake =
+        tokio_tungstenite::client_async_with_config(req, MaybeTlsStream::Plain(tcp), Some(config));
+    match tokio::time::timeout(WAIT, handshake)
+        .await
+        .expect("handshake in time")
+    {
+        Ok((ws, _)) => Ok(ws),
+        Err(Error::Http(resp)) => Err(resp.status().as_u16()),
+        Err(e) => panic!("websocket handshake: {e}"),
+    }
+}
+
 impl Client {
+    /// Connects from the source address `from` (see [`ws_from`]); panics if refused.
+    pub async fn connect_from(url: &str, user: &str, from: std::net::IpAddr) -> Client {
+        let ws = ws_from(url, from)
+            .await
+            .unwrap_or_else(|status| panic!("{user}: upgrade refused with HTTP {status}"));
+        let n = next_id();
+        Client {
+            ws,
+            user: user.to_owned(),
+            contact: format!("sip:{user}{n}@c{n}.invalid;transport=ws"),
+            seq: 0,
+        }
+    }
+
     pub async fn connect(url: &str, user: &str) -> Client {
         let mut req = url.into_client_request().expect("ws request");
         req.headers_mut()

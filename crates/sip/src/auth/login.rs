@@ -11,8 +11,9 @@ pub enum Login {
     /// A SIP account's digest username and password.
     Password { username: String, password: String },
     /// A login token (see [`crate::token`]): digest with its `auth_ephemeral` username and
-    /// password, plus the token itself in `X-Callsign-Token` (and optionally
-    /// `Authorization: Bearer`, RFC 8898).
+    /// password, plus the token itself in `X-Callsign-Token` on REGISTER (and optionally
+    /// `Authorization: Bearer` on the first REGISTER, RFC 8898); see
+    /// [`crate::ua::UaConfig::token_on_invite`] for the legacy INVITE.
     Token(Token),
 }
 

@@ -7,6 +7,7 @@
 
 mod parse;
 mod print;
+mod single;
 mod validate;
 
 use crate::header::map::Headers;

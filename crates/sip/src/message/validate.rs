@@ -9,8 +9,8 @@ use crate::header::typed::{
     CSeq, CallId, Contact, ContentType, Date, FromHeader, MaxForwards, ToHeader, TypedHeader, Via,
 };
 
-/// Every value of `T` parses; at least one if `required`. Several lines of a single-valued
-/// header still pass: RFC 4475 §3.3.8 treats that as an application-layer error, after parsing.
+/// Every value of `T` parses; at least one if `required`. (A second value of a single-valued
+/// header is refused before, by [`super::single::check_single_values`].)
 fn check<T: TypedHeader>(
     headers: &Headers,
     required: Option<&'static str>,
@@ -46,9 +46,12 @@ impl Message {
     /// Checks the mandatory headers (RFC 3261 §8.1.1: To, From, CSeq, Call-ID, Via, and
     /// Max-Forwards in requests), that each of them and every Contact, Content-Type and Date
     /// value is well formed, that the CSeq method matches the request method, and that the
-    /// Request-URI carries no headers (RFC 3261 §19.1.1 table 1; RFC 4475 §3.1.2.10).
+    /// Request-URI carries no headers (RFC 3261 §19.1.1 table 1; RFC 4475 §3.1.2.10). First of
+    /// all, Call-ID, From, To, CSeq, Max-Forwards and Content-Length have one value each
+    /// (RFC 3261 §7.3.1; [`ParseError::MultipleValues`] otherwise).
     pub fn validate(&self) -> Result<(), ParseError> {
         let h = self.headers();
+        super::single::check_single_values(h)?;
         check::<Via>(h, Some("via"))?;
         check::<FromHeader>(h, Some("from"))?;
         check::<ToHeader>(h, Some("to"))?;

@@ -56,7 +56,12 @@ impl Ua {
         }
     }
 
-    /// The legacy `X-Callsign-Token` header when logged in with a token.
+    /// The `X-Callsign-Token` header when logged in with a token: on REGISTER (where the
+    /// registrar consumes it), and on initial INVITEs only when [`UaConfig::token_on_invite`]
+    /// says the old platform needs it there. Never on in-dialog requests, ACK, MESSAGE,
+    /// REFER, INFO or OPTIONS: a bearer credential must not reach the far end.
+    ///
+    /// [`UaConfig::token_on_invite`]: super::UaConfig::token_on_invite
     pub(super) fn push_token_header(&self, headers: &mut crate::Headers) {
         if let Some(token) = self.config.login.token() {
             headers.push(HeaderName::X_CALLSIGN_TOKEN, token.as_str());

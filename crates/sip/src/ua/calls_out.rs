@@ -64,7 +64,9 @@ impl Ua {
         );
         self.push_dialog_headers(&mut request.headers);
         self.push_user_agent(&mut request.headers);
-        self.push_token_header(&mut request.headers);
+        if self.config.token_on_invite {
+            self.push_token_header(&mut request.headers);
+        }
         for (name, value) in self.config.invite_headers.iter().chain(extra_headers) {
             request.headers.push(name.clone(), value.as_str());
         }

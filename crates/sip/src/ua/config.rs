@@ -52,6 +52,12 @@ pub struct UaConfig {
     /// Send `Authorization: Bearer <token>` (RFC 8898) on the first REGISTER when logged in
     /// with a token.
     pub bearer_on_register: bool,
+    /// The original product's platform reads `X-Callsign-Token` on INVITE as well as on
+    /// REGISTER: send it on initial INVITEs too (the legacy `createPhone({authToken})`
+    /// facade). Off by default: the token then goes on REGISTER only, so no proxy that passes
+    /// unknown headers on can hand it to the callee; INVITEs authenticate with the digest
+    /// derived from the token (RFC 3261 §22.3).
+    pub token_on_invite: bool,
     /// Report every message sent and received as [`crate::events::Event::Trace`].
     pub trace: bool,
     /// How long an INVITE may ring before we give up (UAC: CANCEL; UAS: 480). Default 180 s.
@@ -78,6 +84,7 @@ impl UaConfig {
             via_host: None,
             outbound_proxy: None,
             bearer_on_register: false,
+            token_on_invite: false,
             trace: false,
             no_answer_timeout: Duration::from_secs(180),
             trickle_ice: false,

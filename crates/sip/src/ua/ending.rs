@@ -79,7 +79,6 @@ impl Ua {
             return self.remove_call(handle);
         }
         self.push_user_agent(&mut bye.headers);
-        self.push_token_header(&mut bye.headers);
         self.send_client(now, bye, Owner::Call(handle), Attempts::default());
     }
 

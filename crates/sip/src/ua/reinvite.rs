@@ -112,7 +112,6 @@ impl Ua {
         };
         self.push_dialog_headers(&mut request.headers);
         self.push_user_agent(&mut request.headers);
-        self.push_token_header(&mut request.headers);
         set_body(
             &mut request.headers,
             &mut request.body,
