@@ -13,7 +13,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::callbacks::Callbacks;
+use crate::callbacks::{Callbacks, TargetPolicy, TlsSetupError};
 use crate::config::Config;
 use crate::db::{now_unix, DbError, Store, User};
 use crate::demo::{DemoError, DemoInfo};
@@ -40,6 +40,8 @@ pub enum ServeError {
     Db(#[from] DbError),
     #[error("demo: {0}")]
     Demo(#[from] DemoError),
+    #[error("callbacks: {0}")]
+    Callbacks(#[from] TlsSetupError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -154,7 +156,12 @@ pub async fn serve(config: Config) -> Result<RunningServer, ServeError> {
         .clone()
         .unwrap_or_else(|| default_ws_url(addr));
 
-    let callbacks = Callbacks::start(config.callbacks.clone());
+    let mut callback_config = config.callbacks.clone();
+    // Demo mode: receivers on the same machine are fine; private networks stay refused.
+    if config.demo && callback_config.targets == TargetPolicy::PublicOnly {
+        callback_config.targets = TargetPolicy::AllowLoopback;
+    }
+    let callbacks = Callbacks::start(callback_config)?;
     let directory = Arc::new(StoreDirectory::new(
         store.clone(),
         &config.realm,
