@@ -40,14 +40,15 @@ pub enum TargetPolicy {
 impl TargetPolicy {
     /// True if a callback may connect to `ip`.
     pub fn permits(self, ip: IpAddr) -> bool {
-        match (classify(ip), self) {
-            (AddressClass::Public, _) => true,
-            (AddressClass::Loopback, TargetPolicy::AllowLoopback | TargetPolicy::AllowPrivate) => {
-                true
-            }
-            (AddressClass::Private, TargetPolicy::AllowPrivate) => true,
-            _ => false,
-        }
+        matches!(
+            (classify(ip), self),
+            (AddressClass::Public, _)
+                | (
+                    AddressClass::Loopback,
+                    TargetPolicy::AllowLoopback | TargetPolicy::AllowPrivate
+                )
+                | (AddressClass::Private, TargetPolicy::AllowPrivate)
+        )
     }
 }
 
@@ -106,9 +107,9 @@ fn classify_v6(ip: Ipv6Addr) -> AddressClass {
 fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
     let s = ip.segments();
     let v4 = |hi: u16, lo: u16| Ipv4Addr::from((u32::from(hi) << 16) | u32::from(lo));
-    if s[..5] == [0; 5] && s[5] == 0xffff {
-        Some(v4(s[6], s[7]))
-    } else if s[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+    let mapped = s[..5] == [0; 5] && s[5] == 0xffff;
+    let nat64 = s[..6] == [0x64, 0xff9b, 0, 0, 0, 0];
+    if mapped || nat64 {
         Some(v4(s[6], s[7]))
     } else if s[0] == 0x2002 {
         Some(v4(s[1], s[2]))
