@@ -134,6 +134,7 @@ pub async fn serve(config: Config) -> Result<RunningServer, ServeError> {
         .as_ref()
         .map(|(token, secret)| (token.as_str(), secret.as_str()));
     let user = store.ensure_user("default", credentials)?;
+    store.prune_tokens(now_unix())?;
     store.prune_revoked(now_unix())?;
     let demo = if config.demo {
         Some(crate::demo::ensure(&store)?)

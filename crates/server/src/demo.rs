@@ -158,10 +158,10 @@ pub async fn token(
         .store
         .endpoint_by_name(DOMAIN, wanted)?
         .ok_or_else(|| ApiError::not_found("demo endpoint"))?;
-    let token = mint_for(&state, &endpoint, DEFAULT_LIFETIME);
+    let (token, lifetime) = mint_for(&state, &endpoint, DEFAULT_LIFETIME)?;
     Ok(Json(DemoToken {
         token: token.as_str().to_owned(),
-        expires: DEFAULT_LIFETIME,
+        expires: lifetime,
         sip_uri: format!("{}@{}", token.user, token.host),
     }))
 }

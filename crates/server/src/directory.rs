@@ -66,6 +66,9 @@ pub trait Directory: Send + Sync + 'static {
     /// its digest username `<expiry>:<user>@<host>`: revocation is keyed by that signed
     /// identity, since the token's WebSocket URL is not signed.
     fn is_token_revoked(&self, token: &str) -> bool;
+    /// The id of the endpoint the token with digest username `<expiry>:<user>@<host>` was
+    /// minted for, while it is recorded (minted here, not revoked, endpoint not deleted).
+    fn token_endpoint(&self, username: &str) -> Option<String>;
     /// The HMAC secret tokens are signed with (shared with Kamailio's `auth_ephemeral`).
     fn token_secret(&self) -> Vec<u8>;
     /// Queues a call event for delivery; must return at once (delivery is async, bounded retries).

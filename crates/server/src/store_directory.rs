@@ -99,6 +99,14 @@ impl Directory for StoreDirectory {
         self.store.is_revoked(&key).unwrap_or(true)
     }
 
+    fn token_endpoint(&self, username: &str) -> Option<String> {
+        // Fail closed: if storage cannot answer, the token is not bound to anything.
+        self.store.token_endpoint(username).unwrap_or_else(|err| {
+            tracing::error!(error = %err, "token lookup failed");
+            None
+        })
+    }
+
     fn token_secret(&self) -> Vec<u8> {
         self.secret.clone()
     }

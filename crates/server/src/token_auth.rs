@@ -22,6 +22,10 @@ pub enum TokenCheckError {
     Disabled,
     #[error("token belongs to another endpoint")]
     WrongEndpoint,
+    /// Signed and unexpired, but not minted for this endpoint: minted before the endpoint
+    /// (of that name) was created, or by another server with the same secret.
+    #[error("token was not minted for this endpoint")]
+    NotMinted,
 }
 
 impl TokenCheckError {
@@ -35,12 +39,14 @@ impl TokenCheckError {
             TokenCheckError::UnknownEndpoint => "unknown_endpoint",
             TokenCheckError::Disabled => "disabled",
             TokenCheckError::WrongEndpoint => "wrong_endpoint",
+            TokenCheckError::NotMinted => "not_minted",
         }
     }
 }
 
-/// Authenticates `token`: shape, HMAC signature (constant-time), expiry, revocation, and that
-/// the endpoint it names exists and is enabled. Returns that endpoint.
+/// Authenticates `token`: shape, HMAC signature (constant-time), expiry, revocation, that
+/// the endpoint it names exists and is enabled, and that the token was minted for that very
+/// endpoint (its `tokens` row). Returns that endpoint.
 ///
 /// The caller must still check the endpoint is the one the request claims to be (or use
 /// [`check_token_for`]).
@@ -99,21 +105,27 @@ pub fn check_digest_username(
     Ok((record, ephemeral_password(&dir.token_secret(), username)))
 }
 
-/// Revocation and endpoint checks shared by both credential forms.
+/// Revocation, binding and endpoint checks shared by both credential forms: the token's
+/// recorded row must name the endpoint that `user@host` is now (issue 11, hole 4).
 fn endpoint_for(
     dir: &dyn Directory,
     username: &str,
     user: &str,
     host: &str,
 ) -> Result<EndpointRecord, TokenCheckError> {
-    if dir.is_token_revoked(username) {
-        return Err(TokenCheckError::Revoked);
-    }
     let record = dir
         .endpoint_by_aor(user, host)
         .ok_or(TokenCheckError::UnknownEndpoint)?;
+    // Revoked, or retired with the endpoint it was minted for (deleting an endpoint revokes
+    // its tokens, so an endpoint re-created under the name refuses them as revoked).
+    if dir.is_token_revoked(username) {
+        return Err(TokenCheckError::Revoked);
+    }
     if !record.enabled {
         return Err(TokenCheckError::Disabled);
+    }
+    if dir.token_endpoint(username).as_deref() != Some(record.id.as_str()) {
+        return Err(TokenCheckError::NotMinted);
     }
     Ok(record)
 }

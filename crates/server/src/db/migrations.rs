@@ -71,7 +71,7 @@ CREATE TABLE revoked_tokens (
 CREATE INDEX revoked_tokens_expires ON revoked_tokens(expires);
 "#,
     ),
-    // Version 2 is sec-auth's (tokens, sip_revocations).
+    (2, "token binding and SIP revocations", MIGRATION_2),
     (
         3,
         "application callback secrets",
@@ -84,6 +84,38 @@ UPDATE applications SET callback_secret = lower(hex(randomblob(32)));
 "#,
     ),
 ];
+
+/// Tokens bound to the endpoint they were minted for (issue 11, hole 4), and the revocation
+/// events Kamailio reads (hole 3). Tokens minted before this migration have no row and stop
+/// authenticating: mint them again.
+const MIGRATION_2: &str = r#"
+-- Every token this server minted, by its signed identity (the auth_ephemeral digest username
+-- <expiry>:<user>@<host>). A token authenticates only while its row exists and names the
+-- endpoint it claims: deleting the endpoint (or its domain) cascades the rows away, so an
+-- endpoint re-created under the same name never accepts a token minted before it existed.
+CREATE TABLE tokens (
+    username    TEXT PRIMARY KEY,
+    endpoint_id TEXT NOT NULL REFERENCES endpoints(id) ON DELETE CASCADE,
+    expires     INTEGER NOT NULL,
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX tokens_endpoint ON tokens(endpoint_id);
+-- A token row that goes (revoked, or cascaded away with its endpoint) is remembered in
+-- revoked_tokens until it expires, so the mint never issues the same username again.
+CREATE TRIGGER tokens_retired AFTER DELETE ON tokens BEGIN
+    INSERT OR IGNORE INTO revoked_tokens (username, expires) VALUES (old.username, old.expires);
+END;
+-- One row per AOR (user@host) whose registrations must go now; username is the revoked
+-- token's digest username, or NULL for all of the AOR's registrations. Read by Kamailio;
+-- the server prunes rows older than an hour.
+CREATE TABLE sip_revocations (
+    seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+    aor      TEXT NOT NULL,
+    username TEXT,
+    at       INTEGER NOT NULL
+);
+CREATE INDEX sip_revocations_at ON sip_revocations(at);
+"#;
 
 /// The highest version this build knows.
 #[cfg(test)]

@@ -12,6 +12,7 @@ mod migrations;
 mod phone_numbers;
 mod revoked_tokens;
 mod settings;
+mod tokens;
 mod users;
 
 use std::path::Path;
@@ -84,6 +85,9 @@ impl Store {
     fn init(mut conn: Connection) -> Result<Store, DbError> {
         // Foreign keys are off by default in SQLite and are per connection.
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // WAL: Kamailio reads this file (token binding, revocations) while the server writes;
+        // readers and the writer do not block each other. In-memory databases answer "memory".
+        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations::run(&mut conn)?;
         Ok(Store {
@@ -119,6 +123,12 @@ impl Store {
     pub fn schema_version(&self) -> Result<i64, DbError> {
         migrations::current_version(&self.conn())
     }
+}
+
+/// Unix seconds as SQLite's signed 64-bit integer: token expiries come from parsed input and
+/// may exceed it.
+pub(crate) fn saturating_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
 }
 
 /// Seconds since the Unix epoch (0 if the clock is before 1970).

@@ -2,7 +2,7 @@
 
 use rusqlite::params;
 
-use super::{DbError, Store};
+use super::{saturating_i64, DbError, Store};
 
 impl Store {
     /// Records that the token whose signed identity is `username` (`<expiry>:<user>@<host>`)
@@ -37,11 +37,6 @@ impl Store {
             params![saturating_i64(now)],
         )?)
     }
-}
-
-// Token expiries come from parsed input and may exceed SQLite's signed 64-bit integers.
-fn saturating_i64(v: u64) -> i64 {
-    i64::try_from(v).unwrap_or(i64::MAX)
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! `/v1/users/{userId}/domains/{domainId}/endpoints/{endpointId}/tokens`: login tokens.
 //!
-//! A token is stateless (see `bwclient_sip::token`); revoking one records its signed identity
-//! until it would have expired anyway.
+//! A token is self-describing (see `bwclient_sip::token`) and bound to the endpoint it was
+//! minted for by a row in `tokens` (see `crate::db::tokens`); revoking one deletes that row
+//! and records its signed identity until it would have expired anyway.
 
 use axum::extract::State;
 use axum::response::Response;
@@ -36,16 +37,41 @@ pub struct TokenJson {
     pub token: String,
 }
 
-/// Mints a token for `endpoint`, valid `lifetime` seconds from now.
-pub fn mint_for(state: &AppState, endpoint: &Endpoint, lifetime: u64) -> Token {
+/// How many earlier expiry seconds the mint tries when a username may not be issued again.
+const MINT_ATTEMPTS: u64 = 120;
+
+/// Mints a token for `endpoint`, valid `lifetime` seconds from now (or a few seconds less),
+/// and records it bound to the endpoint. A username that was revoked or retired is never
+/// issued again: the mint picks an earlier expiry second instead. Returns the token and its
+/// lifetime in seconds.
+pub fn mint_for(
+    state: &AppState,
+    endpoint: &Endpoint,
+    lifetime: u64,
+) -> Result<(Token, u64), ApiError> {
     let host = state.directory.host_of(&endpoint.domain_name);
-    Token::mint(
-        &state.directory.token_secret(),
-        now_unix().saturating_add(lifetime),
-        &endpoint.name,
-        &host,
-        &state.ws_url,
-    )
+    let now = now_unix();
+    let latest = now.saturating_add(lifetime);
+    for back in 0..MINT_ATTEMPTS.min(lifetime) {
+        let expires = latest - back;
+        let username = format!("{expires}:{}@{host}", endpoint.name);
+        if state
+            .store
+            .record_token(&username, &endpoint.id, expires, now)?
+        {
+            let token = Token::mint(
+                &state.directory.token_secret(),
+                expires,
+                &endpoint.name,
+                &host,
+                &state.ws_url,
+            );
+            return Ok((token, lifetime - back));
+        }
+    }
+    Err(ApiError::conflict(
+        "no token name left to issue for this lifetime; try again in a second",
+    ))
 }
 
 /// `POST …/endpoints/{endpointId}/tokens` → `201` with `Location: …/tokens/{token}`.
@@ -66,7 +92,7 @@ pub async fn create(
             "seconds, from 1 to 2592000 (30 days)",
         ));
     }
-    let token = mint_for(&state, &endpoint, lifetime);
+    let (token, lifetime) = mint_for(&state, &endpoint, lifetime)?;
     let location = format!(
         "/v1/users/{}/domains/{}/endpoints/{}/tokens/{}",
         user.id,
@@ -105,8 +131,10 @@ pub async fn revoke(
     if token.user != endpoint.name || !token.host.eq_ignore_ascii_case(&host) {
         return Err(not_found());
     }
+    let username = token.digest_username();
+    state.store.delete_token(&username)?;
     state
         .store
-        .revoke_token(&token.digest_username(), token.expires, now_unix())?;
+        .revoke_token(&username, token.expires, now_unix())?;
     Ok(deleted())
 }

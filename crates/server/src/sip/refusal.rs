@@ -13,6 +13,8 @@ pub enum Refusal {
     Revoked,
     UnknownEndpoint,
     Disabled,
+    /// A token not minted for this endpoint (an older endpoint of the same name).
+    NotMinted,
     /// Valid, but for another identity than the one it is used for.
     WrongIdentity,
     /// Digest response does not match the password.
@@ -30,6 +32,7 @@ impl Refusal {
             Refusal::Revoked => "Forbidden: token revoked",
             Refusal::UnknownEndpoint => "Forbidden: unknown endpoint",
             Refusal::Disabled => "Forbidden: endpoint disabled",
+            Refusal::NotMinted => "Forbidden: token not issued for this endpoint",
             Refusal::WrongIdentity => "Forbidden: credentials of another endpoint",
             Refusal::BadPassword => "Forbidden: wrong credentials",
             Refusal::Unsupported => "Forbidden: unsupported digest parameters",
@@ -47,6 +50,7 @@ impl From<TokenCheckError> for Refusal {
             TokenCheckError::UnknownEndpoint => Refusal::UnknownEndpoint,
             TokenCheckError::Disabled => Refusal::Disabled,
             TokenCheckError::WrongEndpoint => Refusal::WrongIdentity,
+            TokenCheckError::NotMinted => Refusal::NotMinted,
         }
     }
 }

@@ -31,6 +31,8 @@ pub struct MemDirectory {
     pub endpoints: Mutex<Vec<EndpointRecord>>,
     pub numbers: Mutex<HashMap<String, String>>,
     pub revoked: Mutex<HashSet<String>>,
+    /// Digest usernames whose tokens were not minted for their endpoint.
+    pub unbound: Mutex<HashSet<String>>,
     pub events: Mutex<Vec<CallEvent>>,
 }
 
@@ -125,6 +127,17 @@ impl Directory for MemDirectory {
                     .map(|t| t.digest_username() == key)
                     .unwrap_or(false)
             })
+    }
+
+    /// Every token a test mints is bound to the endpoint its identity names now, unless that
+    /// username is in `unbound`.
+    fn token_endpoint(&self, username: &str) -> Option<String> {
+        if self.unbound.lock().unwrap().contains(username) {
+            return None;
+        }
+        let (_, identity) = username.split_once(':')?;
+        let (user, host) = identity.rsplit_once('@')?;
+        self.endpoint_by_aor(user, host).map(|e| e.id)
     }
 
     fn token_secret(&self) -> Vec<u8> {
