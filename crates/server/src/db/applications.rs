@@ -110,7 +110,7 @@ impl Store {
     }
 
     /// Gives the user's application `id` a new callback secret and returns it (`None` if
-    /// absent). The old one stops signing at once.
+    /// absent). Events queued from then on are signed with it.
     pub fn rotate_callback_secret(
         &self,
         user_id: &str,

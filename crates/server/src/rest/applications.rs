@@ -91,7 +91,7 @@ pub async fn create(
 }
 
 /// `POST /v1/users/{userId}/applications/{applicationId}/callbackSecret`: a new secret signs
-/// every callback from now on (events already queued too); the old one is gone.
+/// the events queued from now on (those already queued keep the old one, read when queued).
 pub async fn rotate_secret(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
