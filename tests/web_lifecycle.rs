@@ -81,7 +81,7 @@ async fn a_legacy_phone_that_cannot_connect_says_so_and_retries() {
     let set = |k: &str, v: JsValue| Reflect::set(&config, &k.into(), &v).unwrap();
     set("username", "alice".into());
     set("domain", HOST.into());
-    set("authToken", token("alice", 3600).into());
+    set("authToken", token("alice", 3600).await.into());
     set("logLevel", "error".into());
     set("server", "ws://127.0.0.1:65535/sip".into());
     let legacy = BWClient::create_phone(config.into()).expect("valid legacy config");
@@ -134,7 +134,12 @@ async fn a_legacy_phone_that_cannot_connect_says_so_and_retries() {
     ] {
         Reflect::set(&config, &k.into(), &v.into()).unwrap();
     }
-    Reflect::set(&config, &"authToken".into(), &token("alice", 3600).into()).unwrap();
+    Reflect::set(
+        &config,
+        &"authToken".into(),
+        &token("alice", 3600).await.into(),
+    )
+    .unwrap();
     let refused = BWClient::create_phone(config.into()).expect("valid legacy config");
     let events = Events::default();
     events.on_phone(&refused, &["registrationFailed", "reconnecting"]);

@@ -52,7 +52,7 @@ async fn bad_and_expired_tokens_are_rejected_with_their_codes() {
         "bad_token"
     );
     assert_eq!(
-        code_of(&refused(token("alice", -60), options(&[])).await),
+        code_of(&refused(token("alice", -60).await, options(&[])).await),
         "token_expired"
     );
     // Well-formed but signed with another secret: the server refuses the registration.
@@ -62,13 +62,13 @@ async fn bad_and_expired_tokens_are_rejected_with_their_codes() {
     // Nothing listens there: the transport fails.
     let opts = options(&[("server", "ws://127.0.0.1:65535/sip".into())]);
     assert_eq!(
-        code_of(&refused(token("alice", 600), opts).await),
+        code_of(&refused(token("alice", 600).await, opts).await),
         "transport_failed"
     );
     // A URL WebSocket refuses outright.
     let opts = options(&[("server", "ftp://127.0.0.1/".into())]);
     assert_eq!(
-        code_of(&refused(token("alice", 600), opts).await),
+        code_of(&refused(token("alice", 600).await, opts).await),
         "transport_failed"
     );
 }
@@ -78,7 +78,7 @@ async fn options_are_checked_field_by_field() {
     let refused = |extra: &[(&str, JsValue)]| {
         let opts = options(extra);
         async move {
-            login_phone(token("alice", 600), opts)
+            login_phone(token("alice", 600).await, opts)
                 .await
                 .err()
                 .expect("refused")
@@ -340,7 +340,7 @@ async fn update_token_mid_call_reregisters_and_keeps_the_call() {
     let events = Events::default();
     events.on_phone(&c.alice, &["registered"]);
     c.alice
-        .update_token(&token("alice", 7200))
+        .update_token(&token("alice", 7200).await)
         .expect("same identity");
     wait_until("re-registered with the new token", LIMIT, || {
         events.has("registered")
@@ -348,12 +348,12 @@ async fn update_token_mid_call_reregisters_and_keeps_the_call() {
     .await;
     let other = c
         .alice
-        .update_token(&token("bob", 7200))
+        .update_token(&token("bob", 7200).await)
         .expect_err("another identity");
     assert_eq!(code_of(&other), "bad_token");
     let expired = c
         .alice
-        .update_token(&token("alice", -5))
+        .update_token(&token("alice", -5).await)
         .expect_err("expired");
     assert_eq!(code_of(&expired), "token_expired");
     let before = packets_received(&c.a_call).await;
@@ -371,7 +371,7 @@ async fn legacy_create_phone_registers_and_calls() {
     let set = |k: &str, v: JsValue| Reflect::set(&config, &k.into(), &v).unwrap();
     set("username", "alice".into());
     set("domain", HOST.into());
-    set("authToken", token("alice", 3600).into());
+    set("authToken", token("alice", 3600).await.into());
     set("logLevel", "warn".into());
     // The old library's own ring sound (nothing is served there: the ringtone fails quietly).
     set("incomingRingUrl", "/no-such-ring.wav".into());
@@ -429,7 +429,9 @@ async fn legacy_create_phone_registers_and_calls() {
 async fn token_will_expire_fires_ahead_and_an_expired_token_fails_registration_with_a_code() {
     // A token with 3 s left and a 2 s lead: `tokenWillExpire` comes about a second in.
     let opts = options(&[("tokenRefreshLeadSeconds", 2.into())]);
-    let phone = login_phone(token("alice", 3), opts).await.expect("login");
+    let phone = login_phone(token("alice", 3).await, opts)
+        .await
+        .expect("login");
     let events = Events::default();
     events.on_phone(&phone, &["tokenWillExpire", "registrationFailed"]);
     events.wait("tokenWillExpire", "tokenWillExpire").await;

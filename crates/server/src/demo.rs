@@ -4,6 +4,7 @@
 //! other with no typing. Outside demo mode that route answers 404.
 
 use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
@@ -12,7 +13,7 @@ use crate::db::{
     DbError, Domain, Endpoint, NewApplication, NewDomain, NewEndpoint, NewPhoneNumber, Store, User,
 };
 use crate::rest::error::ApiError;
-use crate::rest::tokens::{mint_for, DEFAULT_LIFETIME};
+use crate::rest::tokens::{mint_for, DEFAULT_LIFETIME, MAX_LIFETIME};
 
 /// The demo domain's name.
 pub const DOMAIN: &str = "demo";
@@ -147,21 +148,85 @@ pub struct DemoToken {
     pub sip_uri: String,
 }
 
-/// `GET /demo/token?endpoint=alice|bob|carol` (demo mode only).
+/// `GET /demo/token?endpoint=alice|bob|carol[&expires=<seconds>]` (demo mode only). Tokens are
+/// recorded like any other (see `crate::db::tokens`), so test harnesses mint here or through the
+/// REST API instead of signing tokens themselves. Readable cross-origin by loopback pages only
+/// (the browser tests' runner serves its page from another loopback port).
 pub async fn token(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
-) -> Result<Json<DemoToken>, ApiError> {
+    headers: HeaderMap,
+) -> Result<(HeaderMap, Json<DemoToken>), ApiError> {
     let wanted = wanted_endpoint(&state, &query)?;
+    let lifetime = match query_value(&query, "expires") {
+        None => DEFAULT_LIFETIME,
+        Some(raw) => raw
+            .parse::<u64>()
+            .ok()
+            .filter(|v| (1..=MAX_LIFETIME).contains(v))
+            .ok_or_else(|| {
+                ApiError::invalid_field("expires", "seconds, from 1 to 2592000 (30 days)")
+            })?,
+    };
     // Read it again: it may have been disabled or deleted through the API since start.
     let endpoint = state
         .store
         .endpoint_by_name(DOMAIN, wanted)?
         .ok_or_else(|| ApiError::not_found("demo endpoint"))?;
-    let (token, lifetime) = mint_for(&state, &endpoint, DEFAULT_LIFETIME)?;
-    Ok(Json(DemoToken {
-        token: token.as_str().to_owned(),
-        expires: lifetime,
-        sip_uri: format!("{}@{}", token.user, token.host),
-    }))
+    let (token, lifetime) = mint_for(&state, &endpoint, lifetime)?;
+    let mut answer = HeaderMap::new();
+    if let Some(origin) = headers
+        .get(header::ORIGIN)
+        .filter(|o| o.to_str().is_ok_and(is_loopback_origin))
+    {
+        answer.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
+        answer.insert(header::VARY, HeaderValue::from_static("origin"));
+    }
+    Ok((
+        answer,
+        Json(DemoToken {
+            token: token.as_str().to_owned(),
+            expires: lifetime,
+            sip_uri: format!("{}@{}", token.user, token.host),
+        }),
+    ))
+}
+
+/// The value of `name=` in a query string.
+fn query_value<'q>(query: &'q Option<String>, name: &str) -> Option<&'q str> {
+    query
+        .as_deref()?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+}
+
+/// `http://127.0.0.1:<port>`, `http://localhost:<port>` or `http://[::1]:<port>`.
+fn is_loopback_origin(origin: &str) -> bool {
+    let Some(rest) = origin.strip_prefix("http://") else {
+        return false;
+    };
+    let host = match rest.rsplit_once(':') {
+        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+        _ => rest,
+    };
+    matches!(host, "127.0.0.1" | "localhost" | "[::1]")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_origins_and_query_values() {
+        assert!(is_loopback_origin("http://127.0.0.1:8000"));
+        assert!(is_loopback_origin("http://localhost"));
+        assert!(is_loopback_origin("http://[::1]:9"));
+        assert!(!is_loopback_origin("http://127.0.0.1.evil.test"));
+        assert!(!is_loopback_origin("https://example.com"));
+        assert!(!is_loopback_origin("null"));
+        let q = Some("endpoint=alice&expires=60".to_owned());
+        assert_eq!(query_value(&q, "expires"), Some("60"));
+        assert_eq!(query_value(&q, "expire"), None);
+        assert_eq!(query_value(&None, "expires"), None);
+    }
 }

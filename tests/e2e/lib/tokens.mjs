@@ -1,7 +1,9 @@
 // Tokens in the bwclient_sip::token::Token format (crates/sip/src/token.rs):
 //   B64URL("v1 <expiry>:<user>@<host> <ws_url>") "." B64URL(HMAC-SHA1(secret, "<expiry>:<user>@<host>"))
 // Three ways to get one: the demo endpoint, the REST API (real endpoints, any lifetime), or minted
-// here with the shared test secret (any user/host, e.g. for Kamailio-only users).
+// here with the shared test secret (any user/host). bwclient-server records every token it mints
+// and refuses any other (issue 11, hole 4): tokens minted here serve only for expired or forged
+// ones, or for servers that do not check the binding.
 import crypto from 'node:crypto';
 
 import { env } from './env.mjs';
@@ -52,10 +54,11 @@ async function fetchJson(what, url, init = {}) {
   return { status: res.status, headers: res.headers, body };
 }
 
-/** `GET /demo/token?endpoint=alice|bob` → {token, expires, sipUri}. */
-export async function demoToken(endpoint) {
-  const { status, body } = await fetchJson(`demo token for ${endpoint}`, `${env.serverUrl}/demo/token?endpoint=${endpoint}`);
-  if (status !== 200) throw new Error(`GET /demo/token?endpoint=${endpoint} answered ${status}: ${JSON.stringify(body)}`);
+/** `GET /demo/token?endpoint=alice|bob|carol[&expires=<seconds>]` → {token, expires, sipUri}. */
+export async function demoToken(endpoint, { expires } = {}) {
+  const query = `endpoint=${endpoint}${expires ? `&expires=${expires}` : ''}`;
+  const { status, body } = await fetchJson(`demo token for ${endpoint}`, `${env.serverUrl}/demo/token?${query}`);
+  if (status !== 200) throw new Error(`GET /demo/token?${query} answered ${status}: ${JSON.stringify(body)}`);
   return body;
 }
 

@@ -15,7 +15,7 @@ import { launchBrowser, newParty } from '../lib/browser.mjs';
 import { ROOT, env } from '../lib/env.mjs';
 import { SILENCE_LEVEL, dtmfReceived, expectDtmfReceived } from '../lib/media.mjs';
 import { describeOurs } from '../lib/ours.mjs';
-import { mintToken } from '../lib/tokens.mjs';
+import { decodeToken, demoToken, mintToken } from '../lib/tokens.mjs';
 import { sleep, waitFor, withTimeout } from '../lib/wait.mjs';
 
 const SUITE = 'ours-api-server';
@@ -23,7 +23,11 @@ const HOST = env.demoHost;
 /** Tones off and warnings only, as the Rust tests' options(). */
 const QUIET = { ringback: false, ringtone: false, logLevel: 'warn' };
 
-const token = (user, lifetime = 3600) => mintToken({ user, lifetime });
+// Valid tokens come from the server (it records each token it mints and refuses any other,
+// issue 11 hole 4); expired ones are signed here, refused for their expiry first.
+const token = async (user, lifetime = 3600) => (lifetime <= 0
+  ? mintToken({ user, lifetime })
+  : (await demoToken(user, { expires: lifetime })).token);
 
 describeOurs('the public JS API against bwclient-server (ported from tests/web_*.rs)', { timeout: 170_000 }, () => {
   let browser;
@@ -50,7 +54,8 @@ describeOurs('the public JS API against bwclient-server (ported from tests/web_*
   const ev = (what, fn, arg, ms = 20_000) => withTimeout(what, party.page.evaluate(fn, arg), ms);
   const mark = () => party.page.evaluate(() => window.api.seq);
 
-  async function login(who, options = {}, tok = token(who)) {
+  async function login(who, options = {}, given = undefined) {
+    const tok = given ?? await token(who);
     const r = await ev(`login ${who}`, ([w, t, o]) => window.api.login(w, t, o), [who, tok, { ...QUIET, ...options }]);
     assert.equal(r.ok, true, `${who} login failed: ${r.code} ${r.message}`);
     return r;
@@ -201,17 +206,17 @@ describeOurs('the public JS API against bwclient-server (ported from tests/web_*
 
   test('login is refused with a code: bad_token, token_expired, auth_failed, transport_failed, bad_options', async () => {
     assert.equal((await loginFails('not a token')).code, 'bad_token');
-    assert.equal((await loginFails(token('alice', -60))).code, 'token_expired');
+    assert.equal((await loginFails(await token('alice', -60))).code, 'token_expired');
     // Well-formed but signed with another secret: the server refuses the registration.
     const forged = mintToken({ user: 'alice', lifetime: 600, secret: 'not-the-secret' });
     assert.equal((await loginFails(forged)).code, 'auth_failed');
     // Nothing listens there: the WebSocket fails (web_transport: a refused connection).
-    assert.equal((await loginFails(token('alice', 600), { server: 'ws://127.0.0.1:65535/sip' })).code, 'transport_failed');
+    assert.equal((await loginFails(await token('alice', 600), { server: 'ws://127.0.0.1:65535/sip' })).code, 'transport_failed');
     // A URL the browser's WebSocket refuses outright (web_transport).
-    assert.equal((await loginFails(token('alice', 600), { server: 'ftp://127.0.0.1/' })).code, 'transport_failed');
+    assert.equal((await loginFails(await token('alice', 600), { server: 'ftp://127.0.0.1/' })).code, 'transport_failed');
     // Options are checked.
-    assert.equal((await loginFails(token('alice', 600), { logLevel: 'loud' })).code, 'bad_options');
-    assert.equal((await loginFails(token('alice', 600), { trickleIce: 'sometimes' })).code, 'bad_options');
+    assert.equal((await loginFails(await token('alice', 600), { logLevel: 'loud' })).code, 'bad_options');
+    assert.equal((await loginFails(await token('alice', 600), { trickleIce: 'sometimes' })).code, 'bad_options');
     // The refused logins left nothing registered: alice can still log in.
     assert.equal((await login('alice')).registered, true);
   });
@@ -498,7 +503,7 @@ describeOurs('the public JS API against bwclient-server (ported from tests/web_*
   test('a second call is answered while the first is held', async () => {
     const c = await connectedCall();
     // A second alice (another tab) calls bob while bob is busy with the first call.
-    await login('alice2', {}, token('alice'));
+    await login('alice2', {}, await token('alice'));
     const since = await mark();
     await dial('alice2', 'a2', 'bob');
     const b2 = await incoming('bob', since);
@@ -520,12 +525,12 @@ describeOurs('the public JS API against bwclient-server (ported from tests/web_*
   test('updateToken mid-call re-registers and keeps the call; other identities and bad tokens are refused', async () => {
     const c = await connectedCall();
     const since = await mark();
-    await ok('phone', 'alice', 'updateToken', token('alice', 7200));
+    await ok('phone', 'alice', 'updateToken', await token('alice', 7200));
     const reg = await waitEvent('alice', 'registered', { since });
     assert.equal(reg.info.status, 200);
-    await fails('bad_token', 'phone', 'alice', 'updateToken', token('bob', 7200));
+    await fails('bad_token', 'phone', 'alice', 'updateToken', await token('bob', 7200));
     await fails('bad_token', 'phone', 'alice', 'updateToken', 'garbage');
-    await fails('token_expired', 'phone', 'alice', 'updateToken', token('alice', -60));
+    await fails('token_expired', 'phone', 'alice', 'updateToken', await token('alice', -60));
     assert.equal((await events('alice', 'registrationFailed', since)).length, 0);
     await waitMedia(c.a);
     assert.equal((await info(c.a)).status, 'connected', 'the call goes on');
@@ -533,7 +538,7 @@ describeOurs('the public JS API against bwclient-server (ported from tests/web_*
   });
 
   test('legacy createPhone registers and calls; invalid legacy configs throw', async () => {
-    const config = { username: 'alice', domain: HOST, authToken: token('alice'), logLevel: 'warn' };
+    const config = { username: 'alice', domain: HOST, authToken: await token('alice'), logLevel: 'warn' };
     const made = await ev('createPhone', (cfg) => window.api.createPhone('legacy', cfg), config);
     assert.equal(made.ok, true, `${made.code} ${made.message}`);
     assert.equal(await party.page.evaluate(() => window.api.phones.legacy.registered), false, 'nothing connects before register()');
@@ -570,8 +575,8 @@ describeOurs('the public JS API against bwclient-server (ported from tests/web_*
   test('tokenWillExpire fires ahead of expiry; an expired token fails registration with token_expired', async () => {
     const LIFETIME = 8;
     const LEAD = 4;
-    const tok = token('alice', LIFETIME);
-    const expiresAt = Math.floor(Date.now() / 1000) + LIFETIME;
+    const tok = await token('alice', LIFETIME);
+    const expiresAt = decodeToken(tok).expires;
     await login('alice', { tokenRefreshLeadSeconds: LEAD }, tok);
     const warn = await waitEvent('alice', 'tokenWillExpire', { timeout: (LIFETIME + 5) * 1000 });
     assert.equal(warn.info.expiresAt, expiresAt);
@@ -678,10 +683,10 @@ describeOurs('the public JS API against bwclient-server (ported from tests/web_*
 
     // iceServers that are no array of RTCIceServer are refused at login, naming the option;
     // servers the browser itself refuses (a bad URL scheme) fail the call.
-    const refused = await loginFails(token('alice'), { iceServers: 'stun:x' });
+    const refused = await loginFails(await token('alice'), { iceServers: 'stun:x' });
     assert.equal(refused.code, 'bad_options');
     assert.match(refused.message, /iceServers/);
-    await login('alice2', { iceServers: [{ urls: 'bogus:127.0.0.1' }] }, token('alice'));
+    await login('alice2', { iceServers: [{ urls: 'bogus:127.0.0.1' }] }, await token('alice'));
     const since = await mark();
     await dial('alice2', 'bad', 'bob');
     const ended = await waitEvent('bad', 'ended', { since });
