@@ -13,7 +13,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::callbacks::Callbacks;
+use crate::callbacks::{Callbacks, TargetPolicy, TlsSetupError};
 use crate::config::Config;
 use crate::credential_cache::CredentialCache;
 use crate::db::{now_unix, DbError, Store, User};
@@ -49,6 +49,8 @@ pub enum ServeError {
         "BWCLIENT_TOKEN_SECRET is {0} bytes; it must be at least {MIN_TOKEN_SECRET} (e.g. `openssl rand -base64 48`)"
     )]
     WeakTokenSecret(usize),
+    #[error("callbacks: {0}")]
+    Callbacks(#[from] TlsSetupError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -184,7 +186,12 @@ pub async fn serve(config: Config) -> Result<RunningServer, ServeError> {
         .clone()
         .unwrap_or_else(|| default_ws_url(addr));
 
-    let callbacks = Callbacks::start(config.callbacks.clone());
+    let mut callback_config = config.callbacks.clone();
+    // Demo mode: receivers on the same machine are fine; private networks stay refused.
+    if config.demo && callback_config.targets == TargetPolicy::PublicOnly {
+        callback_config.targets = TargetPolicy::AllowLoopback;
+    }
+    let callbacks = Callbacks::start(callback_config)?;
     let directory = Arc::new(StoreDirectory::new(
         store.clone(),
         &config.realm,

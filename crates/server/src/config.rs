@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use crate::callbacks::CallbackConfig;
+use crate::callbacks::{CallbackConfig, TargetPolicy};
 use crate::sip::SipConfig;
 
 /// Everything the server needs to start.
@@ -106,6 +106,10 @@ USAGE: bwclient-server [OPTIONS]
   --sip-auth-deadline SECONDS
                         close a /sip connection not authenticated by then
                                                   [BWCLIENT_SIP_AUTH_DEADLINE, default 10]
+  --allow-private-callbacks  let callbacks go to loopback and private addresses
+                        [BWCLIENT_ALLOW_PRIVATE_CALLBACKS=1; demo mode allows loopback]
+  --callback-ca FILE    PEM CA certificates trusted for https:// callbacks besides the
+                        public roots              [BWCLIENT_CALLBACK_CA]
   -h, --help            this text
 
   Environment only: BWCLIENT_TOKEN_SECRET (token HMAC secret, shared with Kamailio; at least
@@ -131,6 +135,7 @@ const VALUED: &[(&str, &str)] = &[
     ),
     ("--sip-auth-deadline", "BWCLIENT_SIP_AUTH_DEADLINE"),
     ("--demo-drop-origins", "BWCLIENT_DEMO_DROP_ORIGINS"),
+    ("--callback-ca", "BWCLIENT_CALLBACK_CA"),
 ];
 
 impl Config {
@@ -155,6 +160,11 @@ impl Config {
         if let Some(value) = env("BWCLIENT_DEMO") {
             config.demo = parse_bool("BWCLIENT_DEMO", &value)?;
         }
+        if let Some(value) = env("BWCLIENT_ALLOW_PRIVATE_CALLBACKS") {
+            if parse_bool("BWCLIENT_ALLOW_PRIVATE_CALLBACKS", &value)? {
+                config.callbacks.targets = TargetPolicy::AllowPrivate;
+            }
+        }
         config.token_secret = env("BWCLIENT_TOKEN_SECRET").filter(|v| !v.is_empty());
         config.api_credentials = match (env("BWCLIENT_API_TOKEN"), env("BWCLIENT_API_SECRET")) {
             (Some(token), Some(secret)) if !token.is_empty() && !secret.is_empty() => {
@@ -178,6 +188,9 @@ impl Config {
             match flag.as_str() {
                 "-h" | "--help" => return Ok(Command::Help),
                 "--demo" if inline.is_none() => config.demo = true,
+                "--allow-private-callbacks" if inline.is_none() => {
+                    config.callbacks.targets = TargetPolicy::AllowPrivate
+                }
                 _ => {
                     if !VALUED.iter().any(|(f, _)| *f == flag) {
                         return Err(ConfigError::Unknown(arg));
@@ -217,6 +230,7 @@ impl Config {
                 }
                 self.realm = value.to_ascii_lowercase();
             }
+            "--callback-ca" => self.callbacks.ca_file = Some(PathBuf::from(value)),
             "--public-ws-url" => {
                 if !(value.starts_with("ws://") || value.starts_with("wss://"))
                     || value.contains(char::is_whitespace)
@@ -326,6 +340,28 @@ mod tests {
         assert_eq!(c.db_file(), PathBuf::from("data/bwclient.db"));
         assert_eq!(c.realm, "bwclient.test");
         assert!(!c.demo && c.token_secret.is_none() && c.api_credentials.is_none());
+        assert_eq!(c.callbacks.targets, TargetPolicy::PublicOnly);
+        assert!(c.callbacks.ca_file.is_none());
+    }
+
+    #[test]
+    fn callback_options() {
+        let c = run(
+            &["--allow-private-callbacks", "--callback-ca", "ca.pem"],
+            &[],
+        );
+        assert_eq!(c.callbacks.targets, TargetPolicy::AllowPrivate);
+        assert_eq!(c.callbacks.ca_file, Some(PathBuf::from("ca.pem")));
+        let c = run(
+            &[],
+            &[
+                ("BWCLIENT_ALLOW_PRIVATE_CALLBACKS", "1"),
+                ("BWCLIENT_CALLBACK_CA", "/etc/ca.pem"),
+            ],
+        );
+        assert_eq!(c.callbacks.targets, TargetPolicy::AllowPrivate);
+        assert_eq!(c.callbacks.ca_file, Some(PathBuf::from("/etc/ca.pem")));
+        assert!(parse(&["--allow-private-callbacks=1"], &[]).is_err());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use bwclient_sip::token::Token;
 
-use crate::callbacks::Callbacks;
+use crate::callbacks::{Callbacks, Destination};
 use crate::db::{Endpoint, Store};
 use crate::directory::{CallEvent, Directory, EndpointRecord};
 
@@ -25,6 +25,11 @@ impl StoreDirectory {
             secret,
             callbacks,
         }
+    }
+
+    /// Where call events go.
+    pub fn callbacks(&self) -> &Callbacks {
+        &self.callbacks
     }
 
     /// The SIP realm.
@@ -106,7 +111,23 @@ impl Directory for StoreDirectory {
         self.secret.clone()
     }
 
+    /// Sends the event to the endpoint's application as it is now (its URL and the secret that
+    /// signs it, read together), or drops it if the endpoint has none any more.
     fn call_event(&self, event: CallEvent) {
-        self.callbacks.queue(event);
+        match self.store.application_of_endpoint(&event.endpoint_id) {
+            Ok(Some(app)) => {
+                let Some(url) = app.incoming_call_url else {
+                    return;
+                };
+                let to = Destination {
+                    application_id: app.id,
+                    url,
+                    secret: app.callback_secret,
+                };
+                self.callbacks.queue(&to, &event);
+            }
+            Ok(None) => {}
+            Err(err) => tracing::error!(error = %err, "call event dropped: application lookup"),
+        }
     }
 }

@@ -33,9 +33,14 @@ async fn full_lifecycle() {
     assert_eq!(res.json["name"], "calls");
     assert_eq!(res.json["incomingCallUrl"], "http://127.0.0.1:9/events");
     assert_eq!(res.json["autoAnswer"], false);
+    // The callback secret is in the creation answer only.
+    let secret = res.json["callbackSecret"].as_str().unwrap();
+    assert_eq!(secret.len(), 64);
+    let mut created = res.json.clone();
+    created.as_object_mut().unwrap().remove("callbackSecret");
     let got = api.get(&format!("/applications/{app_id}")).await;
     assert_eq!(got.status, 200);
-    assert_eq!(got.json, res.json);
+    assert_eq!(got.json, created);
     // autoAnswer defaults to true, incomingCallUrl to null.
     let other = api
         .create("/applications", json!({ "name": "quiet" }))

@@ -13,6 +13,9 @@ pub struct Application {
     pub name: String,
     pub incoming_call_url: Option<String>,
     pub auto_answer: bool,
+    /// The HMAC-SHA256 key callbacks are signed with (`crate::callbacks::signature`); shown
+    /// to the API only when created or rotated.
+    pub callback_secret: String,
 }
 
 /// What a client gives to create an application (already validated).
@@ -23,7 +26,7 @@ pub struct NewApplication {
     pub auto_answer: bool,
 }
 
-const COLUMNS: &str = "id, user_id, name, incoming_call_url, auto_answer";
+const COLUMNS: &str = "id, user_id, name, incoming_call_url, auto_answer, callback_secret";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Application> {
     Ok(Application {
@@ -32,6 +35,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Application> {
         name: row.get(2)?,
         incoming_call_url: row.get(3)?,
         auto_answer: row.get(4)?,
+        callback_secret: row.get(5)?,
     })
 }
 
@@ -48,17 +52,19 @@ impl Store {
             name: new.name,
             incoming_call_url: new.incoming_call_url,
             auto_answer: new.auto_answer,
+            callback_secret: crate::callbacks::new_secret(),
         };
         self.conn().execute(
             "INSERT INTO applications
-                 (id, user_id, name, incoming_call_url, auto_answer, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                 (id, user_id, name, incoming_call_url, auto_answer, callback_secret, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
                 app.id,
                 app.user_id,
                 app.name,
                 app.incoming_call_url,
                 app.auto_answer,
+                app.callback_secret,
                 now_unix() as i64
             ],
         )?;
@@ -101,6 +107,36 @@ impl Store {
         ))?;
         let rows = stmt.query_map(params![user_id], from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Gives the user's application `id` a new callback secret and returns it (`None` if
+    /// absent). Events queued from then on are signed with it.
+    pub fn rotate_callback_secret(
+        &self,
+        user_id: &str,
+        id: &str,
+    ) -> Result<Option<String>, DbError> {
+        let secret = crate::callbacks::new_secret();
+        let n = self.conn().execute(
+            "UPDATE applications SET callback_secret = ?3 WHERE user_id = ?1 AND id = ?2",
+            params![user_id, id, secret],
+        )?;
+        Ok((n > 0).then_some(secret))
+    }
+
+    /// The application of endpoint `endpoint_id`, if it has one (where its call events go,
+    /// and their signing key).
+    pub fn application_of_endpoint(
+        &self,
+        endpoint_id: &str,
+    ) -> Result<Option<Application>, DbError> {
+        self.cached_row(
+            "SELECT a.id, a.user_id, a.name, a.incoming_call_url, a.auto_answer, a.callback_secret
+             FROM endpoints e JOIN applications a ON a.id = e.application_id
+             WHERE e.id = ?1",
+            params![endpoint_id],
+            from_row,
+        )
     }
 
     /// Deletes the user's application `id` (endpoints using it are detached). False if absent.

@@ -5,7 +5,9 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::DbError;
 
-/// `(version, name, SQL)`, in order.
+/// `(version, name, SQL)`, in order of version. A database may have seen a later version
+/// before an earlier one was added (branches merged in any order): [`run`] applies whatever
+/// version is missing, in order, so every migration must stand on version 1 alone.
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (
         1,
@@ -70,7 +72,17 @@ CREATE INDEX revoked_tokens_expires ON revoked_tokens(expires);
 "#,
     ),
     (2, "token binding and SIP revocations", MIGRATION_2),
-    // Version 3 is sec-cb's (application callback secrets).
+    (
+        3,
+        "application callback secrets",
+        // The HMAC-SHA256 key of an application's callbacks (callbacks/signature.rs). Existing
+        // applications get one here: SQLite's randomblob() is its CSPRNG (ChaCha20 seeded
+        // from the OS), the same 32 bytes as 64 hex characters that new ones get.
+        r#"
+ALTER TABLE applications ADD COLUMN callback_secret TEXT NOT NULL DEFAULT '';
+UPDATE applications SET callback_secret = lower(hex(randomblob(32)));
+"#,
+    ),
     (4, "endpoint passwords as digest HA1", MIGRATION_4),
 ];
 
@@ -117,11 +129,12 @@ CREATE INDEX sip_revocations_at ON sip_revocations(at);
 "#;
 
 /// The highest version this build knows.
-pub(super) fn latest_version() -> i64 {
-    MIGRATIONS.last().map(|m| m.0).unwrap_or(0)
+#[cfg(test)]
+fn latest_version() -> i64 {
+    MIGRATIONS.iter().map(|m| m.0).max().unwrap_or(0)
 }
 
-/// The version the database is at (0 for a new file).
+/// The highest version the database is at (0 for a new file).
 pub(super) fn current_version(conn: &Connection) -> Result<i64, DbError> {
     let version: Option<i64> = conn
         .query_row("SELECT MAX(version) FROM schema_migrations", [], |row| {
@@ -134,6 +147,11 @@ pub(super) fn current_version(conn: &Connection) -> Result<i64, DbError> {
 
 /// Applies every migration the database has not seen, each in its own transaction.
 pub(super) fn run(conn: &mut Connection) -> Result<(), DbError> {
+    run_list(conn, MIGRATIONS)
+}
+
+/// [`run`] over `migrations` (sorted by version).
+fn run_list(conn: &mut Connection, migrations: &[(i64, &str, &str)]) -> Result<(), DbError> {
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
             version    INTEGER PRIMARY KEY,
@@ -141,13 +159,22 @@ pub(super) fn run(conn: &mut Connection) -> Result<(), DbError> {
             applied_at INTEGER NOT NULL
         )",
     )?;
-    let found = current_version(conn)?;
-    let known = latest_version();
-    if found > known {
-        // An older binary on a newer database could corrupt it; refuse to start instead.
-        return Err(DbError::SchemaTooNew { found, known });
+    let applied: Vec<i64> = {
+        let mut stmt = conn.prepare("SELECT version FROM schema_migrations ORDER BY version")?;
+        let rows = stmt.query_map([], |row| row.get(0))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    // An older binary on a newer database could corrupt it; refuse to start instead.
+    if let Some(unknown) = applied
+        .iter()
+        .find(|v| !migrations.iter().any(|m| m.0 == **v))
+    {
+        return Err(DbError::SchemaTooNew {
+            found: *unknown,
+            known: migrations.iter().map(|m| m.0).max().unwrap_or(0),
+        });
     }
-    for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > found) {
+    for (version, name, sql) in migrations.iter().filter(|m| !applied.contains(&m.0)) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
         tx.execute(
@@ -179,5 +206,55 @@ mod tests {
             run(&mut conn),
             Err(DbError::SchemaTooNew { found: 999, .. })
         ));
+    }
+
+    #[test]
+    fn applies_a_version_added_below_one_already_applied() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let one = (1, "one", "CREATE TABLE a (x INTEGER);");
+        let two = (2, "two", "CREATE TABLE b (x INTEGER);");
+        let three = (3, "three", "CREATE TABLE c (x INTEGER);");
+        run_list(&mut conn, &[one, three]).unwrap();
+        // A build that gained version 2 later (another branch merged) still applies it.
+        run_list(&mut conn, &[one, two, three]).unwrap();
+        let tables: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('a','b','c')",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(tables, 3);
+        // ...and a build without version 2 refuses a database that has it.
+        assert!(matches!(
+            run_list(&mut conn, &[one, three]),
+            Err(DbError::SchemaTooNew { found: 2, .. })
+        ));
+    }
+
+    #[test]
+    fn existing_applications_get_distinct_secrets() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        run_list(&mut conn, &MIGRATIONS[..1]).unwrap();
+        conn.execute_batch(
+            "INSERT INTO users VALUES ('u', 'u', 't', 's', 0);
+             INSERT INTO applications VALUES ('a-1', 'u', 'one', NULL, 1, 0);
+             INSERT INTO applications VALUES ('a-2', 'u', 'two', NULL, 1, 0);",
+        )
+        .unwrap();
+        run(&mut conn).unwrap();
+        let secrets: Vec<String> = conn
+            .prepare("SELECT callback_secret FROM applications")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(secrets.len(), 2);
+        assert_ne!(secrets[0], secrets[1]);
+        for secret in &secrets {
+            assert_eq!(secret.len(), 64);
+            assert!(secret.bytes().all(|b| b.is_ascii_hexdigit()));
+        }
     }
 }

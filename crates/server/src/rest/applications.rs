@@ -1,4 +1,5 @@
-//! `/v1/users/{userId}/applications`: where call events of endpoints go.
+//! `/v1/users/{userId}/applications`: where call events of endpoints go, and the secret they
+//! are signed with (returned by the creation and by `POST …/callbackSecret` only).
 
 use axum::extract::State;
 use axum::response::Response;
@@ -49,6 +50,22 @@ impl From<Application> for ApplicationJson {
     }
 }
 
+/// An application as JSON with its callback secret: the answer of its creation only.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedApplicationJson {
+    #[serde(flatten)]
+    application: ApplicationJson,
+    callback_secret: String,
+}
+
+/// `POST …/applications/{applicationId}/callbackSecret` answer.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallbackSecretJson {
+    callback_secret: String,
+}
+
 /// `POST /v1/users/{userId}/applications`.
 pub async fn create(
     State(state): State<AppState>,
@@ -57,12 +74,34 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let new = NewApplication {
         name: validate::name("name", &body.name)?,
-        incoming_call_url: validate::callback_url(body.incoming_call_url)?,
+        incoming_call_url: validate::callback_url(
+            body.incoming_call_url,
+            state.directory.callbacks().targets(),
+        )?,
         auto_answer: body.auto_answer,
     };
     let app = state.store.create_application(&user.id, new)?;
     let location = format!("/v1/users/{}/applications/{}", user.id, app.id);
-    Ok(created(location, ApplicationJson::from(app)))
+    let callback_secret = app.callback_secret.clone();
+    let body = CreatedApplicationJson {
+        application: app.into(),
+        callback_secret,
+    };
+    Ok(created(location, body))
+}
+
+/// `POST /v1/users/{userId}/applications/{applicationId}/callbackSecret`: a new secret signs
+/// the events queued from now on (those already queued keep the old one, read when queued).
+pub async fn rotate_secret(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    ApiPath((_, id)): ApiPath<(String, String)>,
+) -> Result<Json<CallbackSecretJson>, ApiError> {
+    let callback_secret = state
+        .store
+        .rotate_callback_secret(&user.id, &id)?
+        .ok_or_else(|| ApiError::not_found("application"))?;
+    Ok(Json(CallbackSecretJson { callback_secret }))
 }
 
 /// `GET /v1/users/{userId}/applications`.

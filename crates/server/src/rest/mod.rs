@@ -37,6 +37,10 @@ pub fn router() -> Router<AppState> {
             get(applications::get).delete(applications::remove),
         )
         .route(
+            &format!("{user}/applications/{{applicationId}}/callbackSecret"),
+            post(applications::rotate_secret),
+        )
+        .route(
             &format!("{user}/domains"),
             post(domains::create).get(domains::list),
         )

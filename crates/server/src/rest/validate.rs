@@ -6,7 +6,6 @@ use super::error::ApiError;
 /// Longest name of an application, domain or endpoint.
 const MAX_NAME: usize = 64;
 const MAX_DESCRIPTION: usize = 256;
-const MAX_URL: usize = 2048;
 const MIN_PASSWORD: usize = 6;
 const MAX_PASSWORD: usize = 128;
 
@@ -65,20 +64,17 @@ pub fn endpoint_name(value: &str) -> Result<String, ApiError> {
     Ok(value.to_owned())
 }
 
-/// An optional callback URL: `http://` or `https://`, no whitespace.
-pub fn callback_url(value: Option<String>) -> Result<Option<String>, ApiError> {
+/// An optional callback URL: `http://` or `https://` with a host, and, if the host is an IP
+/// literal, one the server's callback policy permits (`crate::callbacks::check_url`).
+pub fn callback_url(
+    value: Option<String>,
+    policy: crate::callbacks::TargetPolicy,
+) -> Result<Option<String>, ApiError> {
     let Some(value) = value.filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
-    let ok = (value.starts_with("http://") || value.starts_with("https://"))
-        && value.len() <= MAX_URL
-        && !value.contains(|c: char| c.is_whitespace() || c.is_control());
-    if !ok {
-        return Err(ApiError::invalid_field(
-            "incomingCallUrl",
-            "an http:// or https:// URL",
-        ));
-    }
+    crate::callbacks::check_url(&value, policy)
+        .map_err(|refusal| ApiError::invalid_field("incomingCallUrl", &refusal.to_string()))?;
     Ok(Some(value))
 }
 
@@ -113,9 +109,11 @@ mod tests {
         assert!(endpoint_name("al ice").is_err());
         assert!(endpoint_name("a@b").is_err());
         assert!(endpoint_name("").is_err());
-        assert_eq!(callback_url(Some(String::new())).unwrap(), None);
-        assert!(callback_url(Some("ftp://x".into())).is_err());
-        assert!(callback_url(Some("http://x/ y".into())).is_err());
+        let policy = crate::callbacks::TargetPolicy::PublicOnly;
+        assert_eq!(callback_url(Some(String::new()), policy).unwrap(), None);
+        assert!(callback_url(Some("ftp://x".into()), policy).is_err());
+        assert!(callback_url(Some("http://x/ y".into()), policy).is_err());
+        assert!(callback_url(Some("http://10.0.0.1/".into()), policy).is_err());
         assert!(password(Some("short".into())).is_err());
         assert!(password(Some("long enough".into())).is_ok());
         assert!(description(Some("x".repeat(257))).is_err());

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use bwclient_server::app::{serve, RunningServer};
-use bwclient_server::callbacks::CallbackConfig;
+use bwclient_server::callbacks::{CallbackConfig, TargetPolicy};
 use bwclient_server::config::Config;
 use bwclient_server::db::User;
 use reqwest::Method;
@@ -15,7 +15,8 @@ use serde_json::Value;
 /// Test-only token secret (never used outside tests).
 pub const TEST_SECRET: &str = "test-only-token-secret-of-32-bytes-or-more";
 
-/// A config for `dir`: loopback port 0, data/www/pkg inside `dir`, fast callback retries.
+/// A config for `dir`: loopback port 0, data/www/pkg inside `dir`, fast callback retries, and
+/// callbacks allowed to loopback receivers (`--allow-private-callbacks`).
 pub fn config(dir: &Path) -> Config {
     Config {
         listen: "127.0.0.1:0".parse().unwrap(),
@@ -24,6 +25,7 @@ pub fn config(dir: &Path) -> Config {
         pkg_dir: dir.join("pkg"),
         callbacks: CallbackConfig {
             first_backoff: Duration::from_millis(1),
+            targets: TargetPolicy::AllowPrivate,
             ..CallbackConfig::default()
         },
         ..Config::default()
