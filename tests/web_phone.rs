@@ -427,9 +427,10 @@ async fn legacy_create_phone_registers_and_calls() {
 
 #[wasm_bindgen_test]
 async fn token_will_expire_fires_ahead_and_an_expired_token_fails_registration_with_a_code() {
-    // A token with 3 s left and a 2 s lead: `tokenWillExpire` comes about a second in.
-    let opts = options(&[("tokenRefreshLeadSeconds", 2.into())]);
-    let phone = login_phone(token("alice", 3).await, opts)
+    // A token with 5–6 s left (the server mints whole seconds) and a 3 s lead: `tokenWillExpire`
+    // comes 2–3 s in, well after the listener below is attached even on a busy machine.
+    let opts = options(&[("tokenRefreshLeadSeconds", 3.into())]);
+    let phone = login_phone(token("alice", 6).await, opts)
         .await
         .expect("login");
     let events = Events::default();
