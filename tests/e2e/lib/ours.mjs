@@ -1,5 +1,6 @@
 // Our client (pkg/, built by scripts/build.sh): is it there, and helpers for its pages.
 // Run directly (`node tests/e2e/lib/ours.mjs`) it prints the verdict and exits 1 when missing.
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -157,15 +158,19 @@ export function demoButton(party, act) {
 
 /** Places a call from the demo page's dial box; starts recording its events. */
 export async function demoDial(party, target) {
-  await party.page.evaluate(() => { window.__prevLastCall = window.lastCall ?? null; });
   await party.page.fill('#target', target);
-  await party.page.click('#call');
-  await waitFor(
-    `${party.name}: outgoing call object`,
-    () => party.page.evaluate(() => !!window.lastCall && window.lastCall !== window.__prevLastCall),
-    { timeout: 5_000 },
-  );
-  await watchLastCall(party);
+  await party.page.locator('#call').waitFor({ state: 'visible' });
+  // Click and start watching in one task: the call's events are queued behind network I/O, so
+  // none can fire before its listeners are on (a watcher attached after a round trip to the test
+  // process missed `connected` when the callee answered at once).
+  const made = await party.page.evaluate(() => {
+    const prev = window.lastCall ?? null;
+    document.querySelector('#call').click();
+    if (!window.lastCall || window.lastCall === prev) return false;
+    window.__ours?.watchCall(window.lastCall);
+    return true;
+  });
+  assert.ok(made, `${party.name}: the call button made no outgoing call object`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
