@@ -3,8 +3,11 @@
 //! realm)[..16])`. Issuing keeps nothing per challenge; a nonce from another realm, a tampered
 //! one or one older than its lifetime is refused. The random part makes every challenge's nonce
 //! unique, so the nonce-count kept for it once used (`nonce_count.rs`, replay protection) is
-//! one client's. The key is random per process, so a restart makes old nonces stale (the
-//! client simply answers the new challenge).
+//! one client's. The key is derived from the token secret (`keys.rs`), so a nonce of the
+//! previous process is still recognised as ours, but the nonce-counts seen for it are gone: it
+//! is answered as stale (RFC 7616 §3.3 `stale=true`, the client answers the new challenge
+//! without asking anyone), never accepted, so an answer captured before a restart cannot be
+//! replayed after it.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;

@@ -100,14 +100,29 @@ impl SipService {
     /// Closes every WebSocket that holds a binding of `user@host` (the server side of a network
     /// drop, for fault tests and the demo's "drop my connection" button). Returns how many.
     pub fn drop_connections(&self, user: &str, host: &str) -> usize {
+        self.drop_connections_with(user, host, None)
+    }
+
+    /// [`SipService::drop_connections`], closing each socket with `close` (a close code and
+    /// reason, e.g. 1001 as a graceful shutdown does) instead of dropping it.
+    pub fn drop_connections_with(
+        &self,
+        user: &str,
+        host: &str,
+        close: Option<(u16, &'static str)>,
+    ) -> usize {
         let conns: Vec<ConnId> = lock(&self.location)
             .bindings(&aor_key(user, host), Instant::now())
             .into_iter()
             .map(|b| b.conn)
             .collect();
         for conn in &conns {
-            // Without its sender the connection task's queue ends, and the task closes the socket.
-            self.conns.remove(*conn);
+            match close {
+                Some((code, reason)) => self.conns.close(*conn, code, reason),
+                // Without its sender the connection task's queue ends, and the task closes the
+                // socket.
+                None => self.conns.remove(*conn),
+            }
         }
         conns.len()
     }
