@@ -389,3 +389,38 @@ async fn close_code(c: &mut Client) -> Option<u16> {
         }
     }
 }
+
+#[tokio::test]
+async fn a_call_ringing_at_a_crash_ends_for_the_application() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let receiver = Receiver::start().await;
+    let server = ServerProcess::start(port, dir.path()).await;
+    let db = server.db_file();
+    let rest = Rest::new(&server).await;
+    let tokens = rest.setup(&receiver, &["alice", "bob"]).await;
+    let url = server.ws_url();
+    let mut bob = phone(&url, "bob", &tokens[1], BOB_INSTANCE, None, 1).await;
+    let mut alice = phone(&url, "alice", &tokens[0], ALICE_INSTANCE, None, 1).await;
+    let call_id = alice.fresh();
+    let from_tag = alice.fresh();
+    let text = alice.invite_text(
+        &format!("sip:bob@{HOST}"),
+        &call_id,
+        &from_tag,
+        &format!("X-Callsign-Token: {}\r\n", tokens[0]),
+    );
+    alice.send(&text).await;
+    alice.expect_response(100).await;
+    bob.expect_request("INVITE").await;
+    receiver.wait_for("start", &call_id, 0).await;
+    assert_eq!(rows(&db, "active_calls"), 1);
+
+    // The crash while bob's phone rings: its INVITE transaction is gone with the process.
+    server.kill();
+    drop((alice, bob));
+    receiver.phase.store(1, Ordering::SeqCst);
+    let _again = ServerProcess::start(port, dir.path()).await;
+    receiver.wait_for("end", &call_id, 1).await;
+    until("the call forgotten", || rows(&db, "active_calls") == 0).await;
+}
