@@ -69,8 +69,11 @@ impl ConnTable {
     /// Removes `id` so that nothing more is sent to it or routed to it, and has its task close
     /// the WebSocket with `code` and `reason` (RFC 6455 §5.5.1).
     pub fn close(&self, id: ConnId, code: u16, reason: &'static str) {
-        if lock(&self.senders).remove(&id).is_some() {
+        let mut senders = lock(&self.senders);
+        if senders.contains_key(&id) {
+            // The code first: once the sender is gone the task may look for it at once.
             lock(&self.closing).insert(id, (code, reason));
+            senders.remove(&id);
         }
     }
 
