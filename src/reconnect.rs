@@ -5,6 +5,15 @@
 //! Jitter spreads the reconnections of many clients after a server restart so they do not all
 //! arrive in the same instant.
 
+/// RFC 6455 §7.4.1: "1001 indicates that an endpoint is 'going away', such as a server going
+/// down". The server is shutting down on purpose (bwclient-server on SIGTERM) and a new
+/// instance takes over, so the first retry is not backed off.
+pub const CLOSE_GOING_AWAY: u16 = 1001;
+
+/// The first retry after a 1001 comes within this many ms: at once, spread just enough that
+/// every phone of a stopping server does not arrive in the same millisecond.
+pub const GOING_AWAY_SPREAD_MS: u32 = 100;
+
 /// Back-off bounds; all configurable from the phone options.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ReconnectPolicy {
@@ -51,6 +60,26 @@ impl ReconnectPolicy {
     }
 }
 
+impl ReconnectPolicy {
+    /// The delay before retry `attempt` after the socket closed with `close_code`: after a
+    /// 1001 ([`CLOSE_GOING_AWAY`]) the first retry goes at once (within
+    /// [`GOING_AWAY_SPREAD_MS`], never past `max_ms`); otherwise, and for later retries, the
+    /// back-off of [`ReconnectPolicy::next_delay`].
+    pub fn delay_after_close(&self, close_code: u16, attempt: u32, random01: f64) -> u32 {
+        let policy = if close_code == CLOSE_GOING_AWAY && attempt == 0 {
+            // The same arithmetic over `[0, GOING_AWAY_SPREAD_MS]` (full jitter).
+            ReconnectPolicy {
+                initial_ms: GOING_AWAY_SPREAD_MS.min(self.max_ms),
+                jitter: 1.0,
+                ..*self
+            }
+        } else {
+            *self
+        };
+        policy.next_delay(attempt, random01)
+    }
+}
+
 fn clamp01(value: f64) -> f64 {
     if value.is_nan() {
         0.0
@@ -62,6 +91,22 @@ fn clamp01(value: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn going_away_retries_at_once_then_backs_off() {
+        let policy = ReconnectPolicy::default();
+        assert_eq!(policy.delay_after_close(1001, 0, 0.0), 100);
+        assert_eq!(policy.delay_after_close(1001, 0, 0.999), 0);
+        assert_eq!(policy.delay_after_close(1001, 0, f64::NAN), 100);
+        // Later retries (the new server is not up yet) and other codes back off as usual.
+        assert_eq!(policy.delay_after_close(1001, 1, 0.0), 1000);
+        assert_eq!(policy.delay_after_close(1006, 0, 0.0), 500);
+        let tight = ReconnectPolicy {
+            max_ms: 40,
+            ..policy
+        };
+        assert_eq!(tight.delay_after_close(1001, 0, 0.0), 40);
+    }
 
     fn no_jitter() -> ReconnectPolicy {
         ReconnectPolicy {

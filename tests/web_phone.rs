@@ -553,6 +553,34 @@ async fn server_drops_the_socket_mid_call_and_the_client_reconnects_with_the_cal
 }
 
 #[wasm_bindgen_test]
+async fn a_going_away_close_reconnects_at_once_despite_a_long_back_off() {
+    // A back-off of 5 s: without the 1001 rule the first retry would wait 2.5–5 s.
+    let slow = js_sys::Object::new();
+    Reflect::set(&slow, &"initialMs".into(), &5000.into()).unwrap();
+    let alice = login_with("alice", &[("reconnect", slow.into())]).await;
+    let events = Events::default();
+    events.on_phone(&alice, &["reconnecting", "reconnected"]);
+    // What bwclient-server sends every phone on SIGTERM (RFC 6455 §7.4.1).
+    server_goes_away("alice").await;
+    events.wait("reconnecting", "the 1001 close").await;
+    assert_eq!(
+        events.field("reconnecting", "closeCode").as_deref(),
+        Some("1001")
+    );
+    let delay: u32 = events
+        .field("reconnecting", "delayMs")
+        .and_then(|d| d.parse().ok())
+        .expect("delayMs");
+    assert!(
+        delay <= bwclient::reconnect::GOING_AWAY_SPREAD_MS,
+        "retry at once after 1001, got {delay} ms"
+    );
+    events.wait("reconnected", "back and registered").await;
+    assert!(alice.registered());
+    logout(&alice).await;
+}
+
+#[wasm_bindgen_test]
 async fn full_trickle_sends_the_invite_before_any_candidate_then_trickles_them_in_info() {
     let debug = [("logLevel", JsValue::from("debug"))];
     let full = [

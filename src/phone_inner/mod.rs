@@ -346,17 +346,18 @@ impl PhoneInner {
         self.run_deferred();
     }
 
-    /// Opens a new socket after an exponential back-off with jitter ([`crate::reconnect`]).
+    /// Opens a new socket after an exponential back-off with jitter ([`crate::reconnect`]), at
+    /// once after a 1001 Going Away (a server shutting down on purpose).
     fn schedule_reconnect(&self, close_code: u16) {
         if self.lifecycle.get() != Lifecycle::Starting {
             self.lifecycle.set(Lifecycle::Reconnecting);
         }
         let attempt = self.reconnect_attempt.get();
         self.reconnect_attempt.set(attempt.saturating_add(1));
-        let delay_ms = self
-            .options
-            .reconnect
-            .next_delay(attempt, js_sys::Math::random());
+        let delay_ms =
+            self.options
+                .reconnect
+                .delay_after_close(close_code, attempt, js_sys::Math::random());
         log::log("connection lost, reconnecting");
         let info = Reconnecting {
             attempt: attempt + 1,

@@ -295,8 +295,18 @@ pub fn info(call: &Call, field: &str) -> Option<String> {
 
 /// Asks the test server (demo mode) to close `endpoint`'s WebSockets, as a network failure would.
 pub async fn server_drops(endpoint: &str) {
+    demo_drop(endpoint, "").await;
+}
+
+/// The server closes `endpoint`'s sockets with 1001 Going Away, as its graceful shutdown does
+/// (`/demo/drop?close=1001`).
+pub async fn server_goes_away(endpoint: &str) {
+    demo_drop(endpoint, "&close=1001").await;
+}
+
+async fn demo_drop(endpoint: &str, extra: &str) {
     let base = ws_url().replacen("ws://", "http://", 1).replace("/sip", "");
-    let url = [&base, "/demo/drop?endpoint=", endpoint].concat();
+    let url = [&base, "/demo/drop?endpoint=", endpoint, extra].concat();
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
     init.set_mode(web_sys::RequestMode::NoCors);

@@ -91,6 +91,8 @@ server_pid=""
 cleanup() {
   local rc=$?
   set +e
+  # A spec may have restarted the server (ours-restart-server): its pid is in the pid file.
+  [ -f "$ART/server.pid" ] && server_pid="$(cat "$ART/server.pid")"
   if [ -n "$server_pid" ]; then
     kill "$server_pid" 2>/dev/null
     for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
@@ -130,10 +132,18 @@ wait_port() { # PORT PID WHAT
 }
 
 say "starting bwclient-server on 127.0.0.1:$SERVER_PORT"
-NO_COLOR=1 RUST_LOG="${E2E_RUST_LOG:-info,bwclient_server=debug}" target/debug/bwclient-server \
-  --listen "127.0.0.1:$SERVER_PORT" --data "$ART/server-data" \
-  --www "$STAGE" --pkg "$ROOT/pkg" --demo >"$ART/logs/bwclient-server.log" 2>&1 &
+# The launcher a spec uses to start the server again after killing it (same port, data
+# folder and secrets; tests/e2e/lib/server.mjs): it records the pid and appends to the log.
+cat >"$ART/server-start.sh" <<LAUNCH
+#!/usr/bin/env bash
+cd "$ROOT"
+NO_COLOR=1 RUST_LOG="${E2E_RUST_LOG:-info,bwclient_server=debug}" exec target/debug/bwclient-server \\
+  --listen "127.0.0.1:$SERVER_PORT" --data "$ART/server-data" \\
+  --www "$STAGE" --pkg "$ROOT/pkg" --demo >>"$ART/logs/bwclient-server.log" 2>&1
+LAUNCH
+bash "$ART/server-start.sh" &
 server_pid=$!
+echo "$server_pid" >"$ART/server.pid"
 wait_port "$SERVER_PORT" "$server_pid" bwclient-server "$ART/logs/bwclient-server.log"
 
 # Kamailio reads the server's database (token rows, revocations): deploy/kamailio/run.sh.
@@ -146,6 +156,8 @@ export E2E_KAMAILIO_WS="ws://127.0.0.1:$KAMAILIO_PORT"
 export E2E_KAMAILIO_WSS="wss://127.0.0.1:$KAMAILIO_WSS_PORT"
 export E2E_KAMAILIO_RUN="$ART/kamailio"
 export E2E_ARTIFACTS="$ART"
+export E2E_SERVER_START="$ART/server-start.sh"
+export E2E_SERVER_PID_FILE="$ART/server.pid"
 
 specs=()
 if [ "$#" -gt 0 ]; then

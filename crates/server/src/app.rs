@@ -104,16 +104,33 @@ impl RunningServer {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting, lets requests in flight finish (5 s at most), and returns.
-    pub async fn stop(self) {
+    /// Graceful stop (SIGTERM, Ctrl-C): stops accepting connections, lets SIP transactions
+    /// and HTTP requests in flight finish ([`SHUTDOWN_BOUND`] at most), closes every SIP
+    /// WebSocket with 1001 Going Away (clients reconnect at once), and checkpoints the
+    /// database (undelivered call events and active calls are in it, and are taken up by the
+    /// next start).
+    pub async fn stop(self) -> crate::sip::Drained {
+        let deadline = std::time::Instant::now() + SHUTDOWN_BOUND;
         let _ = self.shutdown.send(());
+        let drained = self.sip.drain(deadline).await;
+        if drained.unfinished > 0 {
+            tracing::warn!(
+                unfinished = drained.unfinished,
+                "shutdown: transactions still in flight abandoned"
+            );
+        }
         let mut task = self.task;
-        if tokio::time::timeout(Duration::from_secs(5), &mut task)
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if tokio::time::timeout(left.max(Duration::from_millis(100)), &mut task)
             .await
             .is_err()
         {
             task.abort();
         }
+        if let Err(err) = self.store.checkpoint() {
+            tracing::error!(error = %err, "shutdown: database checkpoint failed");
+        }
+        drained
     }
 
     /// Runs until the server task ends (an accept error); for `main`.
@@ -124,6 +141,9 @@ impl RunningServer {
         }
     }
 }
+
+/// How long a graceful stop waits for transactions and requests in flight.
+pub const SHUTDOWN_BOUND: Duration = Duration::from_secs(5);
 
 /// Shortest token secret accepted (bytes): tokens are HMAC-SHA1 signed, and a short secret
 /// can be brute-forced from any one token (RFC 2104 §3: keys shorter than the hash output
@@ -191,7 +211,12 @@ pub async fn serve(config: Config) -> Result<RunningServer, ServeError> {
     if config.demo && callback_config.targets == TargetPolicy::PublicOnly {
         callback_config.targets = TargetPolicy::AllowLoopback;
     }
-    let callbacks = Callbacks::start(callback_config)?;
+    // Events a previous process left undelivered go out again (`callback_queue`).
+    let callbacks = Callbacks::start_persisted(callback_config, store.clone())?;
+    let resumed = callbacks.resume();
+    if resumed > 0 {
+        tracing::info!(resumed, "call events from before the restart queued again");
+    }
     let directory = Arc::new(StoreDirectory::new(
         store.clone(),
         &config.realm,

@@ -131,7 +131,9 @@ fn wanted_endpoint<'q>(state: &AppState, query: &'q Option<String>) -> Result<&'
 
 /// `POST /demo/drop?endpoint=alice` (demo mode only): the server closes that endpoint's
 /// WebSockets, as a network failure would, so the demo and the fault tests can watch the client
-/// reconnect with its calls up. Answers `{"dropped": <connections closed>}`.
+/// reconnect with its calls up. Answers `{"dropped": <connections closed>}`. With
+/// `&close=1001` the sockets are closed with 1001 Going Away instead, as a graceful shutdown
+/// closes them (the client then reconnects at once).
 ///
 /// Same origin only (issue 11, hole 10): a request whose `Origin` is neither the server's own
 /// nor one of `--demo-drop-origins` gets `403 {"code": "cross_origin"}` and changes nothing;
@@ -161,7 +163,11 @@ pub async fn drop_connections(
     }
     let wanted = wanted_endpoint(&state, &query)?;
     let host = state.directory.host_of(DOMAIN);
-    let dropped = state.sip.drop_connections(wanted, &host);
+    let going_away = query
+        .as_deref()
+        .is_some_and(|q| q.split('&').any(|pair| pair == "close=1001"));
+    let close = going_away.then_some((crate::sip::CLOSE_GOING_AWAY, "server shutting down"));
+    let dropped = state.sip.drop_connections_with(wanted, &host, close);
     // An allowed other origin (the browser-test runner's page, cross-origin isolated) sends
     // it `no-cors`: its opaque answer must be embeddable there, though never readable.
     let resource_policy = match from {

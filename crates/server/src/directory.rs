@@ -74,4 +74,12 @@ pub trait Directory: Send + Sync + 'static {
     fn token_secret(&self) -> Vec<u8>;
     /// Queues a call event for delivery; must return at once (delivery is async, bounded retries).
     fn call_event(&self, event: CallEvent);
+    /// Keeps the SIP side's record (opaque JSON) of a call that has call events, or forgets it
+    /// (`None`), so that a restarted server still sends its `end` (`sip/saved_call.rs`).
+    /// Without storage: nothing is kept.
+    fn save_call(&self, _call_id: &str, _record: Option<&str>) {}
+    /// Every record kept by [`Directory::save_call`]: `(call id, record)`.
+    fn saved_calls(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
 }

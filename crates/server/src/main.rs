@@ -38,8 +38,13 @@ async fn main() -> ExitCode {
     let result = tokio::select! {
         result = server.wait() => result,
         _ = tokio::signal::ctrl_c() => Ok(()),
+        _ = terminated() => Ok(()),
     };
-    server.stop().await;
+    let drained = server.stop().await;
+    eprintln!(
+        "bwclient-server: stopped ({} WebSocket(s) closed with 1001, {} transaction(s) unfinished)",
+        drained.closed, drained.unfinished
+    );
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -47,6 +52,26 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Resolves on SIGTERM (what `kill`, systemd and container runtimes send to stop a service).
+#[cfg(unix)]
+async fn terminated() {
+    use tokio::signal::unix::{signal, SignalKind};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            term.recv().await;
+        }
+        Err(err) => {
+            eprintln!("bwclient-server: no SIGTERM handler: {err}");
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+#[cfg(not(unix))]
+async fn terminated() {
+    std::future::pending::<()>().await;
 }
 
 /// What a newcomer needs: where it listens, how to call the API, and the demo.

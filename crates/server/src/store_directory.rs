@@ -130,4 +130,21 @@ impl Directory for StoreDirectory {
             Err(err) => tracing::error!(error = %err, "call event dropped: application lookup"),
         }
     }
+
+    fn save_call(&self, call_id: &str, record: Option<&str>) {
+        let result = match record {
+            Some(record) => self.store.save_call(call_id, record),
+            None => self.store.forget_call(call_id),
+        };
+        if let Err(err) = result {
+            tracing::error!(error = %err, %call_id, "call state not saved");
+        }
+    }
+
+    fn saved_calls(&self) -> Vec<(String, String)> {
+        self.store.saved_calls().unwrap_or_else(|err| {
+            tracing::error!(error = %err, "saved calls unreadable");
+            Vec::new()
+        })
+    }
 }

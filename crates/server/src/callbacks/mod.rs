@@ -8,6 +8,11 @@
 //! for `https://` ([`tls`]), signs the body with the application's secret ([`signature`]) and
 //! POSTs it with a small HTTP/1.1 client ([`http`]), retrying connection failures, time-outs,
 //! 429 and 5xx with exponential back-off a bounded number of times.
+//!
+//! With a [`Store`] ([`Callbacks::start_persisted`]) every queued event is also a row of
+//! `callback_queue` until its delivery ends, and [`Callbacks::resume`] queues the rows a
+//! previous process left (stopped or crashed) again: events survive a restart and are
+//! delivered at least once.
 
 mod deliver;
 mod http;
@@ -23,6 +28,7 @@ use std::time::Duration;
 
 use tokio::sync::broadcast;
 
+use crate::db::Store;
 use crate::directory::CallEvent;
 pub use signature::{new_secret, SIGNATURE_HEADER};
 pub use target::TargetPolicy;
@@ -76,6 +82,8 @@ pub struct Destination {
 /// One queued delivery.
 #[derive(Debug, Clone)]
 struct Job {
+    /// Its `callback_queue` row, when the queue is persisted.
+    row: Option<i64>,
     application_id: String,
     url: String,
     secret: String,
@@ -184,10 +192,25 @@ impl Callbacks {
     /// Sets up delivery on the current tokio runtime (loading `config.ca_file`). Each
     /// application's worker starts with its first event and stops when it has been idle a while.
     pub fn start(config: CallbackConfig) -> Result<Callbacks, TlsSetupError> {
+        Self::start_with(config, None)
+    }
+
+    /// [`Callbacks::start`], with every queued event kept in `store` until its delivery ends.
+    pub fn start_persisted(
+        config: CallbackConfig,
+        store: Store,
+    ) -> Result<Callbacks, TlsSetupError> {
+        Self::start_with(config, Some(store))
+    }
+
+    fn start_with(
+        config: CallbackConfig,
+        store: Option<Store>,
+    ) -> Result<Callbacks, TlsSetupError> {
         let tls = tls::client_config(config.ca_file.as_deref())?;
         let (reports, _) = broadcast::channel(256);
         Ok(Callbacks {
-            queues: per_app::Queues::new(deliver::sender(config, tls), reports),
+            queues: per_app::Queues::new(deliver::sender(config, tls), reports, store),
         })
     }
 
@@ -195,12 +218,49 @@ impl Callbacks {
     /// queue is full).
     pub fn queue(&self, to: &Destination, event: &CallEvent) -> bool {
         let job = Job {
+            row: None,
             application_id: to.application_id.clone(),
             url: to.url.clone(),
             secret: to.secret.clone(),
             body: event_body(event, crate::db::now_unix()),
         };
         self.queues.push(job)
+    }
+
+    /// Queues again the events a previous process left in the store, oldest first, each to
+    /// its application's current URL with its current secret (dropped if the application has
+    /// no URL any more). Returns how many were queued.
+    pub fn resume(&self) -> usize {
+        let Some(store) = &self.queues.store else {
+            return 0;
+        };
+        let rows = match store.queued_callbacks() {
+            Ok(rows) => rows,
+            Err(err) => {
+                tracing::error!(error = %err, "queued callbacks unreadable");
+                return 0;
+            }
+        };
+        let mut queued = 0;
+        for row in rows {
+            let app = store.application_by_id(&row.application_id).ok().flatten();
+            let Some((app, url)) = app.and_then(|a| a.incoming_call_url.clone().map(|u| (a, u)))
+            else {
+                let _ = store.unqueue_callback(row.id);
+                continue;
+            };
+            let job = Job {
+                row: Some(row.id),
+                application_id: app.id,
+                url,
+                secret: app.callback_secret,
+                body: row.body,
+            };
+            if self.queues.push(job) {
+                queued += 1;
+            }
+        }
+        queued
     }
 
     /// The address policy (the REST API checks literal IPs with it).

@@ -13,6 +13,7 @@ use tokio::sync::{broadcast, mpsc, Semaphore};
 
 use super::deliver::Sender;
 use super::{DeliveryReport, Job};
+use crate::db::Store;
 
 /// How long an application's worker waits for another event before it stops.
 const IDLE: Duration = Duration::from_secs(30);
@@ -23,6 +24,8 @@ pub struct Queues {
     pub sender: Sender,
     pub reports: broadcast::Sender<DeliveryReport>,
     runtime: Handle,
+    /// Where queued events are kept until delivered, if anywhere.
+    pub store: Option<Store>,
     /// Application id → its worker's queue. A worker removes its own entry, under this lock,
     /// when its queue is empty: a push either finds the live queue or starts a new worker.
     by_app: Mutex<HashMap<String, mpsc::Sender<Job>>>,
@@ -30,18 +33,30 @@ pub struct Queues {
 
 impl Queues {
     /// Queues on the current tokio runtime.
-    pub fn new(sender: Sender, reports: broadcast::Sender<DeliveryReport>) -> Arc<Queues> {
+    pub fn new(
+        sender: Sender,
+        reports: broadcast::Sender<DeliveryReport>,
+        store: Option<Store>,
+    ) -> Arc<Queues> {
         Arc::new(Queues {
             sender,
             reports,
             runtime: Handle::current(),
+            store,
             by_app: Mutex::new(HashMap::new()),
         })
     }
 
     /// Queues `job` on its application's queue, starting that application's worker if it has
-    /// none. False if the queue is full.
-    pub fn push(self: &Arc<Self>, job: Job) -> bool {
+    /// none. False if the queue is full. With a store, the job is written there first (a job
+    /// resumed from it already has its row).
+    pub fn push(self: &Arc<Self>, mut job: Job) -> bool {
+        if let (Some(store), None) = (&self.store, job.row) {
+            match store.queue_callback(&job.application_id, &job.body) {
+                Ok(row) => job.row = Some(row),
+                Err(err) => tracing::error!(error = %err, "call event not persisted"),
+            }
+        }
         let mut by_app = self.by_app.lock().unwrap_or_else(|p| p.into_inner());
         let queue = by_app.entry(job.application_id.clone()).or_insert_with(|| {
             let (tx, rx) = mpsc::channel(self.sender.config.per_app_queue.max(1));
@@ -54,7 +69,18 @@ impl Queues {
             Err(err) => {
                 let job = err.into_inner();
                 tracing::warn!(application = %job.application_id, "call event dropped: queue full");
+                drop(by_app);
+                self.forget(job.row);
                 false
+            }
+        }
+    }
+
+    /// Deletes a job's row from the store (its delivery ended, or it was dropped).
+    fn forget(&self, row: Option<i64>) {
+        if let (Some(store), Some(row)) = (&self.store, row) {
+            if let Err(err) = store.unqueue_callback(row) {
+                tracing::error!(error = %err, "delivered call event not removed from the queue");
             }
         }
     }
@@ -98,6 +124,10 @@ async fn worker(queues: Arc<Queues>, app: String, mut rx: mpsc::Receiver<Job>) {
         tokio::spawn(async move {
             let outcome = queues.sender.deliver(&job).await;
             drop(slot);
+            let row = job.row;
+            let store_side = queues.clone();
+            // The row goes off the async workers (SQLite may wait on its lock).
+            let _ = tokio::task::spawn_blocking(move || store_side.forget(row)).await;
             // Nobody listening is fine.
             let _ = queues.reports.send(DeliveryReport {
                 application_id: job.application_id,

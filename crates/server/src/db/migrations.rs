@@ -84,7 +84,32 @@ UPDATE applications SET callback_secret = lower(hex(randomblob(32)));
 "#,
     ),
     (4, "endpoint passwords as digest HA1", MIGRATION_4),
+    (5, "persisted callback queue and calls", MIGRATION_5),
 ];
+
+/// What must survive a restart of the server (issue 12, item 2): call events not delivered
+/// yet, and the calls whose application will want an `end`.
+const MIGRATION_5: &str = r#"
+-- One row per call event queued for an application's incomingCallUrl; deleted once the
+-- delivery ended (delivered, refused, or out of tries). Rows left by a stopped or crashed
+-- process are queued again at start, oldest first. The URL and signing secret are read from
+-- the application again then.
+CREATE TABLE callback_queue (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    application_id TEXT NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+    body           TEXT NOT NULL,
+    created_at     INTEGER NOT NULL
+);
+CREATE INDEX callback_queue_application ON callback_queue(application_id);
+-- Calls the proxy reports to an application (call events), while they last: after a restart
+-- the proxy knows them again, so the BYE (or the end of the reconnect grace) still produces
+-- the application's `end`. `record` is the proxy's JSON (sip/saved_call.rs).
+CREATE TABLE active_calls (
+    call_id    TEXT PRIMARY KEY,
+    record     TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+"#;
 
 /// Endpoint SIP passwords stored as their digest HA1 forms (issue 11, hole 8; see
 /// `crate::secrets`). Existing passwords are converted, and the `password` column emptied, by

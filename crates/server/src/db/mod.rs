@@ -4,7 +4,9 @@
 //! answers these in microseconds, so handlers call the store directly instead of hopping to a
 //! blocking thread pool.
 
+mod active_calls;
 mod applications;
+mod callback_queue;
 mod domains;
 mod endpoints;
 mod ids;
@@ -22,6 +24,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use rusqlite::Connection;
 
 pub use applications::{Application, NewApplication};
+pub use callback_queue::QueuedCallback;
 pub use domains::{Domain, NewDomain};
 pub use endpoints::{Endpoint, NewEndpoint};
 pub use phone_numbers::{NewPhoneNumber, PhoneNumber};

@@ -9,7 +9,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc;
 
-/// One WebSocket connection (one flow). Never reused within a process.
+/// One WebSocket connection (one flow). Never reused, within a process or by the next one:
+/// numbering starts at the process's start time in microseconds, so an id in a flow token
+/// signed before a restart never names a connection opened after it (that would take more
+/// than a million connections a second, sustained, in the previous process).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ConnId(pub u64);
 
@@ -20,7 +23,6 @@ impl fmt::Display for ConnId {
 }
 
 /// Live connections and the queues feeding their writer.
-#[derive(Default)]
 pub struct ConnTable {
     next: AtomicU64,
     senders: Mutex<HashMap<ConnId, mpsc::Sender<Vec<u8>>>>,
@@ -30,6 +32,21 @@ pub struct ConnTable {
     admissions: Mutex<HashMap<ConnId, Arc<Admission>>>,
     /// Close code and reason for connections the server closes on purpose (revocation).
     closing: Mutex<HashMap<ConnId, (u16, &'static str)>>,
+}
+
+impl Default for ConnTable {
+    fn default() -> Self {
+        let start = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX / 2))
+            .unwrap_or(0);
+        ConnTable {
+            next: AtomicU64::new(start),
+            senders: Mutex::default(),
+            admissions: Mutex::default(),
+            closing: Mutex::default(),
+        }
+    }
 }
 
 impl ConnTable {
@@ -52,8 +69,11 @@ impl ConnTable {
     /// Removes `id` so that nothing more is sent to it or routed to it, and has its task close
     /// the WebSocket with `code` and `reason` (RFC 6455 §5.5.1).
     pub fn close(&self, id: ConnId, code: u16, reason: &'static str) {
-        if lock(&self.senders).remove(&id).is_some() {
+        let mut senders = lock(&self.senders);
+        if senders.contains_key(&id) {
+            // The code first: once the sender is gone the task may look for it at once.
             lock(&self.closing).insert(id, (code, reason));
+            senders.remove(&id);
         }
     }
 
@@ -72,6 +92,11 @@ impl ConnTable {
     /// The per-address admission of a socket connection.
     pub fn admission(&self, id: ConnId) -> Option<Arc<Admission>> {
         lock(&self.admissions).get(&id).cloned()
+    }
+
+    /// Every connection still in the table.
+    pub fn ids(&self) -> Vec<ConnId> {
+        lock(&self.senders).keys().copied().collect()
     }
 
     pub fn contains(&self, id: ConnId) -> bool {

@@ -32,6 +32,8 @@ enum Next {
 
 /// Runs the connection until either side closes it, then forgets its state.
 pub async fn run(service: Arc<SipService>, mut socket: WebSocket, slot: ConnSlot) {
+    // Counted until the closing handshake is over (graceful shutdown waits for it).
+    let _task = service.task_guard();
     let cfg = service.config.clone();
     let admission: Arc<Admission> = slot.admission();
     let (tx, mut rx) = mpsc::channel::<Vec<u8>>(cfg.send_queue.max(1));
@@ -45,7 +47,7 @@ pub async fn run(service: Arc<SipService>, mut socket: WebSocket, slot: ConnSlot
     ping.tick().await;
     let auth_deadline = tokio::time::sleep(cfg.auth_deadline);
     tokio::pin!(auth_deadline);
-    let mut close: Option<&'static str> = None;
+    let mut close: Option<(u16, &'static str)> = None;
     loop {
         tokio::select! {
             frame = socket.recv() => {
@@ -58,7 +60,7 @@ pub async fn run(service: Arc<SipService>, mut socket: WebSocket, slot: ConnSlot
                         }
                     }
                     Next::Close(why) => {
-                        close = Some(why);
+                        close = Some((POLICY_VIOLATION, why));
                         break;
                     }
                 }
@@ -66,11 +68,8 @@ pub async fn run(service: Arc<SipService>, mut socket: WebSocket, slot: ConnSlot
             queued = rx.recv() => {
                 let Some(bytes) = queued else {
                     // Removed from the table: dropped (demo/fault), or closed on purpose with
-                    // a code and reason (a revoked credential, `revoke.rs`).
-                    if let Some((code, reason)) = service.conns.take_close(conn) {
-                        let frame = CloseFrame { code, reason: reason.into() };
-                        let _ = socket.send(Message::Close(Some(frame))).await;
-                    }
+                    // a code and reason (a revoked credential, `revoke.rs`; shutdown, 1001).
+                    close = service.conns.take_close(conn);
                     break;
                 };
                 if socket.send(ws_frame(bytes)).await.is_err() {
@@ -78,7 +77,7 @@ pub async fn run(service: Arc<SipService>, mut socket: WebSocket, slot: ConnSlot
                 }
             }
             _ = &mut auth_deadline, if !admission.is_authenticated() => {
-                close = Some("not authenticated in time");
+                close = Some((POLICY_VIOLATION, "not authenticated in time"));
                 break;
             }
             _ = ping.tick() => {
@@ -97,19 +96,19 @@ pub async fn run(service: Arc<SipService>, mut socket: WebSocket, slot: ConnSlot
     }
     service.connection_closed(Instant::now(), conn);
     drop(slot);
-    if let Some(why) = close {
-        tracing::debug!(conn = %conn, "sip: websocket closed: {why}");
-        close_with_policy_violation(socket, why).await;
+    if let Some((code, why)) = close {
+        tracing::debug!(conn = %conn, code, "sip: websocket closed: {why}");
+        close_with(socket, code, why).await;
     }
     tracing::debug!(conn = %conn, "sip: websocket closed");
 }
 
-/// Sends a Close frame (1008, `why`) and reads until the client's Close (RFC 6455 §5.5.1), at
-/// most [`CLOSE_WAIT`]: dropping the socket while the client's frames are still unread would
+/// Sends a Close frame (`code`, `why`) and reads until the client's Close (RFC 6455 §5.5.1),
+/// at most [`CLOSE_WAIT`]: dropping the socket while the client's frames are still unread would
 /// reset the TCP connection and lose the Close frame on its way. The slot is already free.
-async fn close_with_policy_violation(mut socket: WebSocket, why: &'static str) {
+async fn close_with(mut socket: WebSocket, code: u16, why: &'static str) {
     let frame = CloseFrame {
-        code: POLICY_VIOLATION,
+        code,
         reason: why.into(),
     };
     if socket.send(Message::Close(Some(frame))).await.is_err() {

@@ -8,7 +8,8 @@
 //! `<connA>.<aorA>.<instA>.<connB>.<aorB>.<instB>.<mac>`: the AOR is base64url, the instance
 //! tag is a keyed hash (the peer sees the Record-Route, and an instance id is a device
 //! identifier it has no business learning), both empty for an end without an instance. The MAC
-//! (HMAC-SHA256, truncated, per-process random key) stops a client from steering requests into
+//! (HMAC-SHA256, truncated, key derived from the token secret in `keys.rs`, so tokens verify
+//! after a restart) stops a client from steering requests into
 //! someone else's connection or identity. Every field uses only URI `paramchar` bytes
 //! (RFC 3261 §25.1: alphanumerics, `-`, `_`, `.`).
 

@@ -3,8 +3,11 @@
 //! realm)[..16])`. Issuing keeps nothing per challenge; a nonce from another realm, a tampered
 //! one or one older than its lifetime is refused. The random part makes every challenge's nonce
 //! unique, so the nonce-count kept for it once used (`nonce_count.rs`, replay protection) is
-//! one client's. The key is random per process, so a restart makes old nonces stale (the
-//! client simply answers the new challenge).
+//! one client's. The key is derived from the token secret (`keys.rs`), so a nonce of the
+//! previous process is still recognised as ours, but the nonce-counts seen for it are gone: it
+//! is answered as stale (RFC 7616 §3.3 `stale=true`, the client answers the new challenge
+//! without asking anyone), never accepted, so an answer captured before a restart cannot be
+//! replayed after it.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -33,11 +36,17 @@ pub enum NonceError {
 pub struct NonceKey {
     key: [u8; 32],
     ttl: Duration,
+    /// Unix second this process started: nonces issued before are stale.
+    not_before: u64,
 }
 
 impl NonceKey {
-    pub fn new(key: [u8; 32], ttl: Duration) -> Self {
-        NonceKey { key, ttl }
+    pub fn new(key: [u8; 32], ttl: Duration, not_before: u64) -> Self {
+        NonceKey {
+            key,
+            ttl,
+            not_before,
+        }
     }
 
     /// A fresh, unique nonce for `realm`, issued at `now_unix` seconds.
@@ -73,7 +82,7 @@ impl NonceKey {
         if issued > now_unix.saturating_add(5) {
             return Err(NonceError::Invalid);
         }
-        if now_unix.saturating_sub(issued) > self.ttl.as_secs() {
+        if now_unix.saturating_sub(issued) > self.ttl.as_secs() || issued < self.not_before {
             return Err(NonceError::Stale);
         }
         Ok(issued)
@@ -98,7 +107,7 @@ mod tests {
 
     #[test]
     fn round_trip_stale_and_tamper() {
-        let k = NonceKey::new([7; 32], Duration::from_secs(300));
+        let k = NonceKey::new([7; 32], Duration::from_secs(300), 0);
         let n = k.issue("demo.example", 1_000);
         assert_eq!(k.check(&n, "demo.example", 1_000), Ok(1_000));
         assert_eq!(k.check(&n, "demo.example", 1_300), Ok(1_000));
@@ -112,10 +121,17 @@ mod tests {
             k.check("garbage!", "demo.example", 1_000),
             Err(NonceError::Invalid)
         );
-        let other = NonceKey::new([8; 32], Duration::from_secs(300));
+        let other = NonceKey::new([8; 32], Duration::from_secs(300), 0);
         assert_eq!(
             other.check(&n, "demo.example", 1_000),
             Err(NonceError::Invalid)
+        );
+        // The same key in a process started later: stale, never accepted (its nonce-counts
+        // are gone).
+        let restarted = NonceKey::new([7; 32], Duration::from_secs(300), 1_001);
+        assert_eq!(
+            restarted.check(&n, "demo.example", 1_002),
+            Err(NonceError::Stale)
         );
         // A nonce from the future (forged clock) is not ours.
         let future = k.issue("demo.example", 9_000);

@@ -56,6 +56,7 @@ impl SipService {
     /// whose client's connection is gone goes to where that client reconnected, if it did
     /// (RFC 5626 §5.3); otherwise it is dropped.
     pub(super) fn flush(&self, now: Instant, out: Out) {
+        self.save_calls(&out);
         for (conn, who, frame) in out.sends {
             let to = match who {
                 Some(who) => self.reply_conn(

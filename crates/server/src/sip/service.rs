@@ -6,6 +6,7 @@ use super::config::SipConfig;
 use super::conn_auth::ConnAuth;
 use super::conn_table::{lock, ConnId, ConnTable};
 use super::flow_token::FlowKey;
+use super::keys;
 use super::location::{aor_key, Location};
 use super::nonce::NonceKey;
 use super::nonce_count::NonceCounts;
@@ -35,18 +36,21 @@ pub struct SipService {
     /// `max_unauthenticated_per_addr`.
     pub(super) gate: AddrGate,
     sweeper_started: AtomicBool,
+    /// Set by a graceful shutdown (`shutdown.rs`): new WebSockets are refused.
+    pub(super) draining: AtomicBool,
+    /// Connection tasks running, closing handshakes included.
+    pub(super) tasks: AtomicUsize,
 }
 
 impl SipService {
     pub fn new(directory: Arc<dyn Directory>, config: SipConfig) -> Arc<SipService> {
-        use rand::RngCore;
-        let mut nonce_key = [0u8; 32];
-        let mut flow_key = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut nonce_key);
-        rand::rngs::OsRng.fill_bytes(&mut flow_key);
-        Arc::new(SipService {
+        // Keys that survive a restart (`keys.rs`).
+        let secret = directory.token_secret();
+        let nonce_key = keys::derive(&secret, keys::NONCE_LABEL);
+        let flow_key = keys::derive(&secret, keys::FLOW_LABEL);
+        let service = Arc::new(SipService {
             dir: directory,
-            nonces: NonceKey::new(nonce_key, config.nonce_ttl),
+            nonces: NonceKey::new(nonce_key, config.nonce_ttl, now_unix()),
             gate: AddrGate::new(
                 config.max_connections_per_addr,
                 config.max_unauthenticated_per_addr,
@@ -63,7 +67,17 @@ impl SipService {
             proxy: Mutex::new(ProxyState::default()),
             slots: AtomicUsize::new(0),
             sweeper_started: AtomicBool::new(false),
-        })
+            draining: AtomicBool::new(false),
+            tasks: AtomicUsize::new(0),
+        });
+        // Calls set up before a restart (`saved_call.rs`); the sweeper ends those whose ends
+        // do not come back.
+        if service.restore_calls(Instant::now()) > 0
+            && tokio::runtime::Handle::try_current().is_ok()
+        {
+            service.ensure_sweeper();
+        }
+        service
     }
 
     pub fn config(&self) -> &SipConfig {
@@ -86,14 +100,29 @@ impl SipService {
     /// Closes every WebSocket that holds a binding of `user@host` (the server side of a network
     /// drop, for fault tests and the demo's "drop my connection" button). Returns how many.
     pub fn drop_connections(&self, user: &str, host: &str) -> usize {
+        self.drop_connections_with(user, host, None)
+    }
+
+    /// [`SipService::drop_connections`], closing each socket with `close` (a close code and
+    /// reason, e.g. 1001 as a graceful shutdown does) instead of dropping it.
+    pub fn drop_connections_with(
+        &self,
+        user: &str,
+        host: &str,
+        close: Option<(u16, &'static str)>,
+    ) -> usize {
         let conns: Vec<ConnId> = lock(&self.location)
             .bindings(&aor_key(user, host), Instant::now())
             .into_iter()
             .map(|b| b.conn)
             .collect();
         for conn in &conns {
-            // Without its sender the connection task's queue ends, and the task closes the socket.
-            self.conns.remove(*conn);
+            match close {
+                Some((code, reason)) => self.conns.close(*conn, code, reason),
+                // Without its sender the connection task's queue ends, and the task closes the
+                // socket.
+                None => self.conns.remove(*conn),
+            }
         }
         conns.len()
     }

@@ -45,6 +45,9 @@ async fn upgrade(
         )
             .into_response();
     }
+    if service.is_draining() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "server shutting down\n").into_response();
+    }
     let peer = peer.map(|Extension(ConnectInfo(addr))| addr.ip());
     let slot = match service.reserve_slot(peer) {
         Ok(slot) => slot,
