@@ -51,8 +51,8 @@ start)
       | sqlite3 "$state.new" || { echo "could not create $state" >&2; exit 1; }
     mv "$state.new" "$state"
   fi
-  printf 'modparam("usrloc", "db_url", "sqlite:///%s")\nmodparam("dialog", "db_url", "sqlite:///%s")\n' \
-    "$state" "$state" > "$run/state.cfg"
+  printf 'modparam("usrloc", "db_url", "sqlite:///%s")\nmodparam("dialog", "db_url", "sqlite:///%s")\nmodparam("sqlops", "sqlcon", "st=>sqlite:///%s")\n' \
+    "$state" "$state" "$state" > "$run/state.cfg"
   defines+=(-A WITH_STATE_DB)
   db="${BWCLIENT_DB:?set BWCLIENT_DB to the bwclient-server database file (or none)}"
   if [ "$db" = none ]; then

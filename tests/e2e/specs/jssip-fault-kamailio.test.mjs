@@ -13,7 +13,7 @@ import { launchBrowser, screenshot } from '../lib/browser.mjs';
 import { env } from '../lib/env.mjs';
 import { recordFigures } from '../lib/figures.mjs';
 import { endQuietly, establishCall, hangupFrom, openJssip, waitCall, waitEvent } from '../lib/jssip.mjs';
-import { startKamailio, stopKamailio } from '../lib/kamailio.mjs';
+import { persistedDialogs, startKamailio, stopKamailio } from '../lib/kamailio.mjs';
 import { expectAudioBothWays } from '../lib/media.mjs';
 import { demoToken } from '../lib/tokens.mjs';
 import { waitFor } from '../lib/wait.mjs';
@@ -45,9 +45,13 @@ describe('JsSIP through Kamailio: Kamailio restarted mid-call', { timeout: 120_0
 
   test('audio keeps flowing while Kamailio is down and after it restarts; both re-register; the old call holds, resumes and hangs up from each side; a new call works', async (t) => {
     try {
+      const dialogsBefore = await persistedDialogs();
       await establishCall(alice, bob, `sip:${tokens.bob.sipUri}`);
       await expectAudioBothWays(alice, bob);
 
+      // Kamailio writes the dialog to its state file within a second; restarting before that
+      // would lose it (deploy/kamailio/README.md).
+      await waitFor('the call\'s dialog in Kamailio\'s state file', persistedDialogs, { accept: (n) => n > dialogsBefore });
       const tStop = Date.now();
       await stopKamailio();
       await Promise.all([waitEvent(alice, 'ws-disconnected', tStop), waitEvent(bob, 'ws-disconnected', tStop)]);

@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 
 import { launchBrowser, newParty, screenshot } from '../lib/browser.mjs';
 import { recordFigures } from '../lib/figures.mjs';
-import { startKamailio, stopKamailio } from '../lib/kamailio.mjs';
+import { persistedDialogs, startKamailio, stopKamailio } from '../lib/kamailio.mjs';
 import { expectAudioBothWays } from '../lib/media.mjs';
 import { demoCall, demoEndQuietly, demoHangup, demoLogin } from '../lib/ours-demo.mjs';
 import {
@@ -40,9 +40,13 @@ describeOurs('our client through Kamailio: Kamailio restarted mid-call', { timeo
 
   test('reconnects and re-registers; the call\'s audio keeps flowing; after the restart the old call holds, resumes and hangs up from each side; a new call works', async (t) => {
     try {
+      const dialogsBefore = await persistedDialogs();
       await demoCall(alice, bob, 'bob');
       await expectAudioBothWays(alice, bob);
 
+      // Kamailio writes the dialog to its state file within a second; restarting before that
+      // would lose it (deploy/kamailio/README.md).
+      await waitFor('the call\'s dialog in Kamailio\'s state file', persistedDialogs, { accept: (n) => n > dialogsBefore });
       const tStop = Date.now();
       await stopKamailio();
       await Promise.all([
