@@ -14,7 +14,10 @@
 # RUN_DIR (for tests: browsers need --ignore-certificate-errors or the cert trusted).
 #   deploy/kamailio/run.sh stop RUN_DIR
 #
-# RUN_DIR receives kamailio.cfg, secret.cfg (mode 600), the pid files and kamailio.log.
+# RUN_DIR receives kamailio.cfg, secret.cfg (mode 600), the pid files and kamailio.log, and
+# keeps kamailio-state.db: Kamailio's own SQLite file (registrations and dialogs, so calls
+# survive a restart), created on first start from Kamailio's shipped schema
+# (/usr/share/kamailio/db_sqlite) and kept across stop/start. Delete it to start afresh.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cmd="${1:?start|stop}"; run="${2:?RUN_DIR}"
@@ -35,6 +38,22 @@ start)
   umask 077
   printf 'modparam("auth_ephemeral", "secret", "%s")\n' "$secret" > "$run/secret.cfg"
   defines=(-A "WS_PORT=$port")
+  # Kamailio's own state (usrloc location, dialog, dialog_vars), read-write, WAL; separate from
+  # bwclient-server's database, which it only reads.
+  state="$run/kamailio-state.db"
+  case "$state" in *'"'*|*'\'*|*';'*|*'='*) echo "RUN_DIR must not contain quotes, backslashes, ; or =" >&2; exit 2;; esac
+  if [ ! -s "$state" ]; then
+    schema=/usr/share/kamailio/db_sqlite
+    rm -f "$state.new"
+    command -v sqlite3 >/dev/null || { echo "sqlite3 not installed (scripts/setup.sh)" >&2; exit 1; }
+    # WAL is a property of the file (kept once set): readers never block Kamailio's writers.
+    { echo 'PRAGMA journal_mode=WAL;'; cat "$schema/standard-create.sql" "$schema/usrloc-create.sql" "$schema/dialog-create.sql"; } \
+      | sqlite3 "$state.new" || { echo "could not create $state" >&2; exit 1; }
+    mv "$state.new" "$state"
+  fi
+  printf 'modparam("usrloc", "db_url", "sqlite:///%s")\nmodparam("dialog", "db_url", "sqlite:///%s")\nmodparam("sqlops", "sqlcon", "st=>sqlite:///%s")\n' \
+    "$state" "$state" "$state" > "$run/state.cfg"
+  defines+=(-A WITH_STATE_DB)
   db="${BWCLIENT_DB:?set BWCLIENT_DB to the bwclient-server database file (or none)}"
   if [ "$db" = none ]; then
     echo "warning: BWCLIENT_DB=none: revoked tokens and disabled endpoints stay valid at Kamailio" >&2
@@ -42,8 +61,8 @@ start)
     case "$db" in *'"'*|*'\'*) echo "BWCLIENT_DB must not contain quotes or backslashes" >&2; exit 2;; esac
     [ -f "$db" ] || { echo "BWCLIENT_DB=$db: no such file (start bwclient-server first)" >&2; exit 1; }
     db="$(cd "$(dirname "$db")" && pwd)/$(basename "$db")"
-    printf 'modparam("db_sqlite", "db_set_readonly", "%s")\nmodparam("sqlops", "sqlcon", "bw=>sqlite:///%s")\n' \
-      "$db" "$db" > "$run/db.cfg"
+    # Read only through SQLite's query_only per connection (kamailio.cfg, route[BW_QUERY_ONLY]).
+    printf 'modparam("sqlops", "sqlcon", "bw=>sqlite:///%s")\n' "$db" > "$run/db.cfg"
     defines+=(-A WITH_TOKEN_DB)
   fi
   if [ -n "$wss_port" ]; then

@@ -34,7 +34,7 @@ say() { printf '[e2e] %s\n' "$*"; }
 
 if [ "${E2E_IN_NETNS:-}" != 1 ]; then
   # ---------------------------------------------------------------- outside the namespace
-  for tool in node chromium kamailio unshare ip; do
+  for tool in node chromium kamailio sqlite3 unshare ip; do
     command -v "$tool" >/dev/null 2>&1 || { say "missing $tool: run scripts/setup.sh --test"; exit 1; }
   done
   [ -x node_modules/.bin/esbuild ] && [ -d node_modules/jssip ] && [ -d node_modules/playwright-core ] \

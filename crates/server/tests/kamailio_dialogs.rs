@@ -8,60 +8,13 @@
 mod common;
 mod kamailio_common;
 
-use std::time::Duration;
-
 use bwclient_sip::token::Token;
 use bwclient_sip::HeaderName;
 use common::{start, Api, TEST_SECRET};
-use futures_util::{SinkExt, StreamExt};
+use futures_util::SinkExt;
 use kamailio_common::*;
 use serde_json::json;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
-
-/// The next SIP request on `ws` as text (skipping responses), within 5 s.
-async fn next_request_text(ws: &mut Ws) -> String {
-    loop {
-        let frame = tokio::time::timeout(Duration::from_secs(5), ws.next())
-            .await
-            .expect("a request within 5 s")
-            .expect("socket open")
-            .expect("frame");
-        let text = match frame {
-            WsMessage::Text(t) => t.to_string(),
-            WsMessage::Binary(b) => String::from_utf8_lossy(&b).into_owned(),
-            _ => continue,
-        };
-        if !text.starts_with("SIP/2.0") {
-            return text;
-        }
-    }
-}
-
-/// A response to the request `req` (text), copying Via, Record-Route, From, To, Call-ID and
-/// CSeq (RFC 3261 section 8.2.6.2), with `to_tag` added to To and `contact` as Contact.
-fn response_to(req: &str, code: &str, to_tag: &str, contact: &str) -> String {
-    let mut m = format!("SIP/2.0 {code}\r\n");
-    for line in req.split("\r\n").skip(1) {
-        let name = line
-            .split(':')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        match name.as_str() {
-            "via" | "record-route" | "from" | "call-id" | "cseq" => {
-                m.push_str(line);
-                m.push_str("\r\n");
-            }
-            "to" => m.push_str(&format!("{line};tag={to_tag}\r\n")),
-            _ => {}
-        }
-    }
-    m.push_str(&format!(
-        "Contact: <{contact}>\r\nContent-Length: 0\r\n\r\n"
-    ));
-    m
-}
 
 /// An in-dialog request as a hostile client writes it: Route to Kamailio, R-URI with an alias
 /// naming the flow `alias_port` (another phone's WebSocket connection).

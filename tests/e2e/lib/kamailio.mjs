@@ -18,3 +18,14 @@ export async function startKamailio() {
     timeout: 20_000,
   });
 }
+
+/**
+ * How many dialogs Kamailio has written to its state file (deploy/kamailio/run.sh:
+ * kamailio-state.db). Dialogs are written every second when changed (dialog db_mode 2), so a
+ * test that restarts Kamailio waits until its call is there.
+ */
+export async function persistedDialogs() {
+  const file = path.join(env.kamailioRunDir, 'kamailio-state.db');
+  const { stdout } = await run('sqlite3', [file, 'SELECT COUNT(*) FROM dialog WHERE state >= 3'], { timeout: 5_000 });
+  return Number(stdout.trim());
+}

@@ -26,6 +26,8 @@ fn repo_root() -> PathBuf {
 pub struct Kamailio {
     run_dir: tempfile::TempDir,
     pub port: u16,
+    secret: String,
+    db: PathBuf,
 }
 
 impl Kamailio {
@@ -38,11 +40,26 @@ impl Kamailio {
             .local_addr()
             .unwrap()
             .port();
+        let kamailio = Kamailio {
+            run_dir,
+            port,
+            secret: secret.to_owned(),
+            db: db.to_owned(),
+        };
+        kamailio.run_start();
+        kamailio
+    }
+
+    fn run_start(&self) {
         let out = Command::new("bash")
             .arg(repo_root().join("deploy/kamailio/run.sh"))
-            .args(["start", run_dir.path().to_str().unwrap(), &port.to_string()])
-            .env("BWCLIENT_TOKEN_SECRET", secret)
-            .env("BWCLIENT_DB", db)
+            .args([
+                "start",
+                self.run_dir.path().to_str().unwrap(),
+                &self.port.to_string(),
+            ])
+            .env("BWCLIENT_TOKEN_SECRET", &self.secret)
+            .env("BWCLIENT_DB", &self.db)
             .output()
             .expect("bash runs; kamailio must be installed (npm test's setup installs it)");
         assert!(
@@ -51,7 +68,46 @@ impl Kamailio {
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
-        Kamailio { run_dir, port }
+    }
+
+    fn run_stop(&self) {
+        let _ = Command::new("bash")
+            .arg(repo_root().join("deploy/kamailio/run.sh"))
+            .args(["stop", self.run_dir.path().to_str().unwrap()])
+            .output();
+    }
+
+    /// Kamailio's own state file (`run.sh`: registrations and dialogs).
+    pub fn state_db(&self) -> PathBuf {
+        self.run_dir.path().join("kamailio-state.db")
+    }
+
+    /// Polls Kamailio's state file until `sql` (a `SELECT COUNT(*)`) gives at least 1, within 10 s.
+    pub async fn wait_state(&self, what: &str, sql: &str) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let n: i64 = rusqlite::Connection::open_with_flags(
+                self.state_db(),
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+            )
+            .and_then(|c| c.query_row(sql, [], |r| r.get(0)))
+            .unwrap_or(0);
+            if n > 0 {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{what}: not in Kamailio's state file within 10 s"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Stops Kamailio (SIGTERM, as `run.sh stop` does) and starts it again on the same port and
+    /// run directory: its state file (registrations, dialogs) is what it had.
+    pub fn restart(&self) {
+        self.run_stop();
+        self.run_start();
     }
 }
 
@@ -66,10 +122,7 @@ impl Drop for Kamailio {
                 eprintln!("{line}");
             }
         }
-        let _ = Command::new("bash")
-            .arg(repo_root().join("deploy/kamailio/run.sh"))
-            .args(["stop", self.run_dir.path().to_str().unwrap()])
-            .output();
+        self.run_stop();
     }
 }
 
@@ -156,6 +209,19 @@ pub async fn transact(ws: &mut Ws, text: String) -> Response {
 }
 
 pub fn register(user: &str, host: &str, cseq: u32, call_id: &str, auth: Option<&str>) -> String {
+    register_instance(user, host, cseq, call_id, auth, None)
+}
+
+/// A REGISTER as [`register`] writes it; with `instance` (a `urn:uuid:…`), its Contact carries
+/// `+sip.instance`, `reg-id=1` and `ob` (RFC 5626 section 4.2).
+pub fn register_instance(
+    user: &str,
+    host: &str,
+    cseq: u32,
+    call_id: &str,
+    auth: Option<&str>,
+    instance: Option<&str>,
+) -> String {
     let mut m = String::new();
     m.push_str(&format!("REGISTER sip:{host} SIP/2.0\r\n"));
     m.push_str(&format!(
@@ -166,9 +232,14 @@ pub fn register(user: &str, host: &str, cseq: u32, call_id: &str, auth: Option<&
     m.push_str(&format!("From: <sip:{user}@{host}>;tag=t{call_id}\r\n"));
     m.push_str(&format!("Call-ID: {call_id}\r\n"));
     m.push_str(&format!("CSeq: {cseq} REGISTER\r\n"));
-    m.push_str(&format!(
-        "Contact: <sip:{user}@{call_id}.invalid;transport=ws>;expires=600\r\n"
-    ));
+    match instance {
+        None => m.push_str(&format!(
+            "Contact: <sip:{user}@{call_id}.invalid;transport=ws>;expires=600\r\n"
+        )),
+        Some(urn) => m.push_str(&format!(
+            "Contact: <sip:{user}@{call_id}.invalid;transport=ws;ob>;+sip.instance=\"<{urn}>\";reg-id=1;expires=600\r\n"
+        )),
+    }
     if let Some(a) = auth {
         m.push_str(&format!("Authorization: {a}\r\n"));
     }
@@ -207,10 +278,30 @@ pub async fn register_with_token(
     token: &Token,
     call_id: &str,
 ) -> Response {
-    let first = transact(ws, register(user, host, 1, call_id, None)).await;
+    register_instance_with_token(ws, user, host, token, call_id, None).await
+}
+
+/// As [`register_with_token`], the Contact carrying `instance` when given ([`register_instance`]).
+pub async fn register_instance_with_token(
+    ws: &mut Ws,
+    user: &str,
+    host: &str,
+    token: &Token,
+    call_id: &str,
+    instance: Option<&str>,
+) -> Response {
+    let first = transact(
+        ws,
+        register_instance(user, host, 1, call_id, None, instance),
+    )
+    .await;
     assert_eq!(first.code, 401, "unauthenticated REGISTER is challenged");
     let value = register_credentials(&first, token, host);
-    transact(ws, register(user, host, 2, call_id, Some(&value))).await
+    transact(
+        ws,
+        register_instance(user, host, 2, call_id, Some(&value), instance),
+    )
+    .await
 }
 
 pub fn invite(
@@ -291,4 +382,49 @@ pub async fn answer(ws: &mut Ws) -> Response {
             other => panic!("no answer within 5 s: {other:?}"),
         }
     }
+}
+
+/// The next SIP request on `ws` as text (skipping responses), within 5 s.
+pub async fn next_request_text(ws: &mut Ws) -> String {
+    loop {
+        let frame = tokio::time::timeout(Duration::from_secs(5), ws.next())
+            .await
+            .expect("a request within 5 s")
+            .expect("socket open")
+            .expect("frame");
+        let text = match frame {
+            WsMessage::Text(t) => t.to_string(),
+            WsMessage::Binary(b) => String::from_utf8_lossy(&b).into_owned(),
+            _ => continue,
+        };
+        if !text.starts_with("SIP/2.0") {
+            return text;
+        }
+    }
+}
+
+/// A response to the request `req` (text), copying Via, Record-Route, From, To, Call-ID and
+/// CSeq (RFC 3261 section 8.2.6.2), with `to_tag` added to To and `contact` as Contact.
+pub fn response_to(req: &str, code: &str, to_tag: &str, contact: &str) -> String {
+    let mut m = format!("SIP/2.0 {code}\r\n");
+    for line in req.split("\r\n").skip(1) {
+        let name = line
+            .split(':')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        match name.as_str() {
+            "via" | "record-route" | "from" | "call-id" | "cseq" => {
+                m.push_str(line);
+                m.push_str("\r\n");
+            }
+            "to" => m.push_str(&format!("{line};tag={to_tag}\r\n")),
+            _ => {}
+        }
+    }
+    m.push_str(&format!(
+        "Contact: <{contact}>\r\nContent-Length: 0\r\n\r\n"
+    ));
+    m
 }
