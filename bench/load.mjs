@@ -52,6 +52,14 @@ process.on('exit', stopAll);
 process.on('SIGINT', () => process.exit(130));
 process.on('SIGTERM', () => process.exit(143));
 
+/** utime + stime of process `pid` (all its threads), in seconds. */
+function cpuSeconds(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+const CLK_TCK = 100;
+
 async function waitPort(port, child, what) {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
@@ -258,7 +266,29 @@ try {
       say(`rate ${key} #${r + 1}: ${res.perCpuSecond ?? '-'} REGISTER/CPU-s, ${res.perSecond ?? '-'} /s, cpu ${res.cpuUtilisation ?? '-'}, p50 ${res.latencyMs?.p50 ?? '-'} ms, 401s ${res.challenged ?? '-'}, other ${res.other ?? '-'}, errors ${res.errors ?? '-'}${res.writer ? `; writer ${res.writer.perSecond.toFixed(1)} writes/s, ${res.writer.errors} errors${res.writer.firstError ? ` (${res.writer.firstError})` : ''}` : ''}`);
     }
   }
+  // The writer alone (no REGISTER load): the server CPU its writes cost, so the with-writer
+  // figures can be read net of it (the rate runs count all of the server's CPU).
+  const alone = [];
+  for (let r = 0; r < REPS; r += 1) {
+    const w = startWriter(WRITES);
+    await sleep(WARMUP * 1000);
+    const c0 = cpuSeconds(ours.pid);
+    const t0 = Date.now();
+    await sleep(DURATION * 1000);
+    const cpu = cpuSeconds(ours.pid) - c0;
+    const wall = (Date.now() - t0) / 1000;
+    const counts = await w.stop();
+    alone.push({ cpuPerSecond: cpu / wall, writesPerSecond: counts.perSecond, msPerWrite: (1000 * cpu) / (wall * counts.perSecond) });
+    say(`writer alone #${r + 1}: ${counts.perSecond.toFixed(1)} writes/s, server CPU ${(cpu / wall).toFixed(3)} s/s`);
+  }
+  const writerCpu = summary(alone.map((a) => a.cpuPerSecond)).median;
+  for (const key of ['ours-token-writer', 'ours-digest-writer']) {
+    for (const x of runs[key]) {
+      if (Number.isFinite(x.cpuSeconds) && Number.isFinite(writerCpu)) x.perCpuSecondNet = x.ok / Math.max(1e-9, x.cpuSeconds - writerCpu * x.wallSeconds);
+    }
+  }
   result.writer = {
+    alone: { runs: alone, cpuPerSecond: summary(alone.map((a) => a.cpuPerSecond)), msPerWrite: summary(alone.map((a) => a.msPerWrite)) },
     target: WRITES,
     perSecond: summary(writes.map((w) => w.perSecond)),
     errors: writes.reduce((n, w) => n + w.errors, 0),
@@ -281,6 +311,8 @@ try {
     'ours-digest-writer/kamailio-digest': summary(pairRatios(runs['ours-digest-writer'].map((x) => x.perCpuSecond), kamCpu)),
     'ours-token-writer/ours-token': summary(pairRatios(runs['ours-token-writer'].map((x) => x.perCpuSecond), runs['ours-token'].map((x) => x.perCpuSecond))),
     'ours-digest-writer/ours-digest': summary(pairRatios(runs['ours-digest-writer'].map((x) => x.perCpuSecond), runs['ours-digest'].map((x) => x.perCpuSecond))),
+    'ours-token-writer-net/ours-token': summary(pairRatios(runs['ours-token-writer'].map((x) => x.perCpuSecondNet), runs['ours-token'].map((x) => x.perCpuSecond))),
+    'ours-digest-writer-net/ours-digest': summary(pairRatios(runs['ours-digest-writer'].map((x) => x.perCpuSecondNet), runs['ours-digest'].map((x) => x.perCpuSecond))),
   };
 
   // Held connections: one server at a time, each freshly restarted so the baseline is clean;
