@@ -53,8 +53,15 @@ const headline = [
   ['`call()` → connected on both sides, through Kamailio (median)', ms(lkam?.summary?.ours?.bothConnectedMs?.median), `JsSIP ${ms(lkam?.summary?.jssip?.bothConnectedMs?.median)}`, x(lkam?.ratio?.bothConnectedMs?.median), '< 40 ms', yes(fin(lkam?.summary?.ours?.bothConnectedMs?.median) ? lkam.summary.ours.bothConnectedMs.median < 40 : null)],
   ['`login()` → registered, through Kamailio (median)', ms(lkam?.summary?.ours?.login?.median), `JsSIP ${ms(lkam?.summary?.jssip?.login?.median)}`, x(lkam?.ratio?.login?.median), 'no slower than JsSIP', yes(fin(lkam?.ratio?.login?.median) ? lkam.ratio.login.median <= 1 : null)],
   ['`login()` → registered, through bwclient-server (median)', ms(lsrv?.summary?.ours?.login?.median), `JsSIP ${ms(lsrv?.summary?.jssip?.login?.median)}`, x(lsrv?.ratio?.login?.median), 'no slower than JsSIP', yes(fin(lsrv?.ratio?.login?.median) ? lsrv.ratio.login.median <= 1 : null)],
-  ['Authenticated REGISTERs per CPU-second (bwclient-server, X-Callsign-Token)', num(rate['ours-token']?.perCpuSecond?.median), `Kamailio ${num(rate['kamailio-digest']?.perCpuSecond?.median)} (digest)`, x(rate.ratios?.['ours-token/kamailio-digest']?.median), '≥ Kamailio', yes(fin(rate.ratios?.['ours-token/kamailio-digest']?.median) ? rate.ratios['ours-token/kamailio-digest'].median >= 1 : null)],
-  ['Authenticated REGISTERs per CPU-second (bwclient-server, digest)', num(rate['ours-digest']?.perCpuSecond?.median), `Kamailio ${num(rate['kamailio-digest']?.perCpuSecond?.median)}`, x(rate.ratios?.['ours-digest/kamailio-digest']?.median), '≥ Kamailio', yes(fin(rate.ratios?.['ours-digest/kamailio-digest']?.median) ? rate.ratios['ours-digest/kamailio-digest'].median >= 1 : null)],
+  ...[['token', 'X-Callsign-Token'], ['digest', 'digest']].flatMap(([k, label]) => {
+    const r = rate.ratios?.[`ours-${k}/kamailio-digest`]?.median;
+    const w = rate.ratios?.[`ours-${k}-writer/ours-${k}`]?.median;
+    const wn = rate.ratios?.[`ours-${k}-writer-net/ours-${k}`]?.median;
+    return [
+      [`Authenticated REGISTERs per CPU-second (bwclient-server, ${label})`, num(rate[`ours-${k}`]?.perCpuSecond?.median), `Kamailio ${num(rate['kamailio-digest']?.perCpuSecond?.median)} (digest)`, x(r), '≥ 1.5× Kamailio (issue 12)', yes(fin(r) ? r >= 1.5 : null)],
+      ...(rate[`ours-${k}-writer`] ? [[`… the same with a REST writer at ${num(load.writer?.target)} writes/s beside it`, num(rate[`ours-${k}-writer`]?.perCpuSecond?.median), `without the writer ${num(rate[`ours-${k}`]?.perCpuSecond?.median)}`, x(w), 'unchanged (within noise)', fin(w) ? `${((w - 1) * 100).toFixed(0)}% counting the writes' own CPU${fin(wn) ? `, ${((wn - 1) * 100).toFixed(0)}% net of it` : ''}` : D]] : []),
+    ];
+  }),
   [`Memory per held registered WebSocket (${num(load?.holdConns)} connections)`, kib(hold.ours?.pssKiBPerConn?.median), `Kamailio ${kib(hold.kamailio?.pssKiBPerConn?.median)}`, x(hold.ratio?.median), '< 24 KiB', yes(fin(hold.ours?.pssKiBPerConn?.median) ? hold.ours.pssKiBPerConn.median < 24 : null)],
   ['Page memory with a registered phone in a call (JS heap + wasm)', mib(mem?.ours?.inCallTotal?.median), `JsSIP ${mib(mem?.jssip?.inCallTotal?.median)}`, x(mem?.ratio?.inCallTotal?.median), '—', D],
 ];
@@ -154,9 +161,17 @@ if (load && !load.error) {
     rrow('ours-token', 'bwclient-server, X-Callsign-Token'),
     rrow('ours-digest', 'bwclient-server, digest'),
     rrow('kamailio-digest', 'Kamailio, digest'),
+    ...(rate['ours-token-writer'] ? [
+      rrow('ours-token-writer', `bwclient-server, X-Callsign-Token, REST writer ${num(load.writer?.target)}/s beside`),
+      rrow('ours-digest-writer', `bwclient-server, digest, REST writer ${num(load.writer?.target)}/s beside`),
+    ] : []),
   ]));
   md.push('');
   md.push(`Ratios per round: X-Callsign-Token ÷ Kamailio ${x(rate.ratios?.['ours-token/kamailio-digest']?.median)}, digest ÷ Kamailio ${x(rate.ratios?.['ours-digest/kamailio-digest']?.median)}.`);
+  if (load.writer) {
+    md.push('');
+    md.push(`**With a REST writer** (issue 12): the same runs for bwclient-server while a writer sends it ${num(load.writer.target)} REST writes/s (25 chains cycling through create endpoint, mint token, add number, disable, enable, revoke token, remove number, delete endpoint, on scratch endpoints; the server's CPU for them is counted too): achieved ${num(load.writer.perSecond?.median)} writes/s (median of the runs), ${load.writer.errors} failed${load.writer.firstError ? ` (${load.writer.firstError})` : ''}. The writer alone (no REGISTERs) costs the server ${load.writer.alone?.cpuPerSecond?.median?.toFixed(3) ?? D} CPU-seconds per second (${load.writer.alone?.msPerWrite?.median?.toFixed(2) ?? D} ms per write: basic auth, JSON, SQLite commits, view updates, revocations); net of that, REGISTERs per CPU-second with the writer ÷ without: X-Callsign-Token ${x(rate.ratios?.['ours-token-writer-net/ours-token']?.median)}, digest ${x(rate.ratios?.['ours-digest-writer-net/ours-digest']?.median)}. Ratios per round: X-Callsign-Token with writer ÷ without ${x(rate.ratios?.['ours-token-writer/ours-token']?.median)}, digest ${x(rate.ratios?.['ours-digest-writer/ours-digest']?.median)}; ÷ Kamailio ${x(rate.ratios?.['ours-token-writer/kamailio-digest']?.median)} (token), ${x(rate.ratios?.['ours-digest-writer/kamailio-digest']?.median)} (digest).`);
+  }
   md.push('');
   md.push(`**Held connections**: ${num(load.holdConns)} WebSocket connections opened (200 handshakes at a time), each REGISTERed once (ours: X-Callsign-Token; Kamailio: digest) and kept open; each server freshly started for each of ${load.holdReps ?? 1} repetitions, alternating. Resident memory of the server's process tree before and 3 s after the last registration; per connection = growth ÷ connections held. PSS counts pages shared between Kamailio's processes once (its RSS sum counts its shared memory in every process that touched it). Kamailio ran with two limits raised for this step only: \`tcp_max_connections\` ${num(load.holdConns + 2000)} (default 2048) and \`-m 1024\` MB of shared memory (deploy/kamailio/run.sh gives 64). Medians (min – max):`);
   md.push('');

@@ -158,5 +158,5 @@ if want parse || want latency || want memory; then
   kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; server_pid=""
   deploy/kamailio/run.sh stop "$OUT/kamailio" >/dev/null 2>&1
 fi
-want load && step load 360 node bench/load.mjs
+want load && step load 720 node bench/load.mjs
 exit 0

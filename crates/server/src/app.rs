@@ -127,8 +127,18 @@ impl RunningServer {
         {
             task.abort();
         }
-        if let Err(err) = self.store.checkpoint() {
-            tracing::error!(error = %err, "shutdown: database checkpoint failed");
+        // Background writes (queued call events, saved calls) first, then the checkpoint;
+        // both block on SQLite, so off the async workers.
+        let store = self.store.clone();
+        let flushed = tokio::task::spawn_blocking(move || {
+            store.flush_background();
+            store.checkpoint()
+        })
+        .await;
+        match flushed {
+            Ok(Ok(())) => {}
+            Ok(Err(err)) => tracing::error!(error = %err, "shutdown: database checkpoint failed"),
+            Err(err) => tracing::error!(error = %err, "shutdown: database flush failed"),
         }
         drained
     }

@@ -29,10 +29,13 @@ impl FromRequestParts<AppState> for AuthUser {
             .and_then(|value| value.to_str().ok())
             .and_then(decode_basic)
             .ok_or_else(ApiError::unauthorized)?;
-        let user = state
-            .store
-            .user_by_api_token(&token)?
-            .ok_or_else(ApiError::unauthorized)?;
+        // A SQLite read: on the blocking pool, not the async workers (`rest::db`).
+        let lookup = token.clone();
+        let user = crate::rest::db(state, move |state| {
+            Ok(state.store.user_by_api_token(&lookup)?)
+        })
+        .await?
+        .ok_or_else(ApiError::unauthorized)?;
         if !state
             .verified
             .is_verified(&token, &secret, &user.api_secret_hash)

@@ -55,8 +55,9 @@ pub struct CallEvent {
     pub callback_url: String,
 }
 
-/// Lookups the SIP side makes; implemented by the storage side. Must be cheap and non-blocking
-/// enough to call from the SIP task (an in-memory cache or a quick SQLite read).
+/// Lookups the SIP side makes; implemented by the storage side. Called on the async workers,
+/// so they must not block: no SQLite, no I/O (the server's implementation reads the store's
+/// exact in-memory view, `crate::db::SipView`).
 pub trait Directory: Send + Sync + 'static {
     /// The endpoint whose SIP identity is `user@host` (user compared case-sensitively,
     /// host case-insensitively), if any.

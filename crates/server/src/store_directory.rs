@@ -67,44 +67,33 @@ impl StoreDirectory {
 }
 
 impl Directory for StoreDirectory {
+    // Every lookup below reads the store's in-memory view (`crate::db::SipView`), kept exact
+    // by every write: no SQLite on the SIP path.
     fn endpoint_by_aor(&self, user: &str, host: &str) -> Option<EndpointRecord> {
         let domain = self.domain_of(host)?;
-        match self.store.endpoint_by_name(domain, user) {
-            Ok(found) => found.map(|e| self.record(&e)),
-            Err(err) => {
-                tracing::error!(error = %err, "endpoint lookup failed");
-                None
-            }
-        }
+        let endpoint = self.store.view().endpoint_by_name(domain, user)?;
+        Some(self.record(&endpoint))
     }
 
     fn endpoint_by_number(&self, e164: &str) -> Option<EndpointRecord> {
-        match self.store.endpoint_by_number(e164) {
-            Ok(found) => found.map(|e| self.record(&e)),
-            Err(err) => {
-                tracing::error!(error = %err, "number lookup failed");
-                None
-            }
-        }
+        let endpoint = self.store.view().endpoint_by_number(e164)?;
+        Some(self.record(&endpoint))
     }
 
     /// Accepts a token string or its digest username: revocation is keyed by the signed
     /// identity `<expiry>:<user>@<host>`, because the token's WebSocket URL is not signed.
     fn is_token_revoked(&self, token: &str) -> bool {
-        let key = match Token::parse(token) {
-            Ok(parsed) => parsed.digest_username(),
-            Err(_) => token.to_owned(),
-        };
-        // Fail closed: if storage cannot answer, treat the token as revoked.
-        self.store.is_revoked(&key).unwrap_or(true)
+        match Token::parse(token) {
+            Ok(parsed) => self.store.view().is_revoked(&parsed.digest_username()),
+            Err(_) => self.store.view().is_revoked(token),
+        }
     }
 
     fn token_endpoint(&self, username: &str) -> Option<String> {
-        // Fail closed: if storage cannot answer, the token is not bound to anything.
-        self.store.token_endpoint(username).unwrap_or_else(|err| {
-            tracing::error!(error = %err, "token lookup failed");
-            None
-        })
+        self.store
+            .view()
+            .token_endpoint(username)
+            .map(str::to_owned)
     }
 
     fn token_secret(&self) -> Vec<u8> {
@@ -114,31 +103,36 @@ impl Directory for StoreDirectory {
     /// Sends the event to the endpoint's application as it is now (its URL and the secret that
     /// signs it, read together), or drops it if the endpoint has none any more.
     fn call_event(&self, event: CallEvent) {
-        match self.store.application_of_endpoint(&event.endpoint_id) {
-            Ok(Some(app)) => {
-                let Some(url) = app.incoming_call_url else {
-                    return;
-                };
-                let to = Destination {
-                    application_id: app.id,
-                    url,
-                    secret: app.callback_secret,
-                };
-                self.callbacks.queue(&to, &event);
-            }
-            Ok(None) => {}
-            Err(err) => tracing::error!(error = %err, "call event dropped: application lookup"),
-        }
+        let Some(app) = self
+            .store
+            .view()
+            .application_of_endpoint(&event.endpoint_id)
+        else {
+            return;
+        };
+        let Some(url) = app.incoming_call_url.clone() else {
+            return;
+        };
+        let to = Destination {
+            application_id: app.id.clone(),
+            url,
+            secret: app.callback_secret.clone(),
+        };
+        self.callbacks.queue(&to, &event);
     }
 
     fn save_call(&self, call_id: &str, record: Option<&str>) {
-        let result = match record {
-            Some(record) => self.store.save_call(call_id, record),
-            None => self.store.forget_call(call_id),
-        };
-        if let Err(err) = result {
-            tracing::error!(error = %err, %call_id, "call state not saved");
-        }
+        // On the background writer: this runs on the async workers, in the call's order.
+        let (call_id, record) = (call_id.to_owned(), record.map(str::to_owned));
+        self.store.in_background(move |store| {
+            let result = match &record {
+                Some(record) => store.save_call(&call_id, record),
+                None => store.forget_call(&call_id),
+            };
+            if let Err(err) = result {
+                tracing::error!(error = %err, %call_id, "call state not saved");
+            }
+        });
     }
 
     fn saved_calls(&self) -> Vec<(String, String)> {

@@ -4,8 +4,9 @@
 //! events go out as they come.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tokio::runtime::Handle;
 use tokio::sync::mpsc::error::TryRecvError;
@@ -24,8 +25,12 @@ pub struct Queues {
     pub sender: Sender,
     pub reports: broadcast::Sender<DeliveryReport>,
     runtime: Handle,
-    /// Where queued events are kept until delivered, if anywhere.
+    /// Where queued events are kept until delivered, if anywhere. Its rows are written and
+    /// deleted on the store's background writer, in order, never on the async workers.
     pub store: Option<Store>,
+    /// The next row id: microseconds since the epoch at start, then counting, so ids of this
+    /// process follow every id an earlier process used (one event per microsecond of its life).
+    next_row: AtomicI64,
     /// Application id → its worker's queue. A worker removes its own entry, under this lock,
     /// when its queue is empty: a push either finds the live queue or starts a new worker.
     by_app: Mutex<HashMap<String, mpsc::Sender<Job>>>,
@@ -43,6 +48,11 @@ impl Queues {
             reports,
             runtime: Handle::current(),
             store,
+            next_row: AtomicI64::new(
+                SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .map_or(1, |since| since.as_micros() as i64),
+            ),
             by_app: Mutex::new(HashMap::new()),
         })
     }
@@ -52,10 +62,14 @@ impl Queues {
     /// resumed from it already has its row).
     pub fn push(self: &Arc<Self>, mut job: Job) -> bool {
         if let (Some(store), None) = (&self.store, job.row) {
-            match store.queue_callback(&job.application_id, &job.body) {
-                Ok(row) => job.row = Some(row),
-                Err(err) => tracing::error!(error = %err, "call event not persisted"),
-            }
+            let row = self.next_row.fetch_add(1, Ordering::Relaxed);
+            job.row = Some(row);
+            let (application_id, body) = (job.application_id.clone(), job.body.clone());
+            store.in_background(move |store| {
+                if let Err(err) = store.queue_callback(row, &application_id, &body) {
+                    tracing::error!(error = %err, "call event not persisted");
+                }
+            });
         }
         let mut by_app = self.by_app.lock().unwrap_or_else(|p| p.into_inner());
         let queue = by_app.entry(job.application_id.clone()).or_insert_with(|| {
@@ -76,12 +90,15 @@ impl Queues {
         }
     }
 
-    /// Deletes a job's row from the store (its delivery ended, or it was dropped).
+    /// Deletes a job's row from the store (its delivery ended, or it was dropped), on the
+    /// background writer: after the write that stored it.
     fn forget(&self, row: Option<i64>) {
         if let (Some(store), Some(row)) = (&self.store, row) {
-            if let Err(err) = store.unqueue_callback(row) {
-                tracing::error!(error = %err, "delivered call event not removed from the queue");
-            }
+            store.in_background(move |store| {
+                if let Err(err) = store.unqueue_callback(row) {
+                    tracing::error!(error = %err, "delivered call event not removed from the queue");
+                }
+            });
         }
     }
 
@@ -124,10 +141,7 @@ async fn worker(queues: Arc<Queues>, app: String, mut rx: mpsc::Receiver<Job>) {
         tokio::spawn(async move {
             let outcome = queues.sender.deliver(&job).await;
             drop(slot);
-            let row = job.row;
-            let store_side = queues.clone();
-            // The row goes off the async workers (SQLite may wait on its lock).
-            let _ = tokio::task::spawn_blocking(move || store_side.forget(row)).await;
+            queues.forget(job.row);
             // Nobody listening is fine.
             let _ = queues.reports.send(DeliveryReport {
                 application_id: job.application_id,

@@ -26,9 +26,10 @@ pub struct NewApplication {
     pub auto_answer: bool,
 }
 
-const COLUMNS: &str = "id, user_id, name, incoming_call_url, auto_answer, callback_secret";
+pub(super) const COLUMNS: &str =
+    "id, user_id, name, incoming_call_url, auto_answer, callback_secret";
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Application> {
+pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<Application> {
     Ok(Application {
         id: row.get(0)?,
         user_id: row.get(1)?,
@@ -54,7 +55,8 @@ impl Store {
             auto_answer: new.auto_answer,
             callback_secret: crate::callbacks::new_secret(),
         };
-        self.conn().execute(
+        let conn = self.conn();
+        conn.execute(
             "INSERT INTO applications
                  (id, user_id, name, incoming_call_url, auto_answer, callback_secret, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -68,6 +70,7 @@ impl Store {
                 now_unix() as i64
             ],
         )?;
+        self.update_view(|view| view.put_application(app.clone()));
         Ok(app)
     }
 
@@ -117,10 +120,12 @@ impl Store {
         id: &str,
     ) -> Result<Option<String>, DbError> {
         let secret = crate::callbacks::new_secret();
-        let n = self.conn().execute(
+        let conn = self.conn();
+        let n = conn.execute(
             "UPDATE applications SET callback_secret = ?3 WHERE user_id = ?1 AND id = ?2",
             params![user_id, id, secret],
         )?;
+        self.reload_view(&conn)?;
         Ok((n > 0).then_some(secret))
     }
 
@@ -130,21 +135,20 @@ impl Store {
         &self,
         endpoint_id: &str,
     ) -> Result<Option<Application>, DbError> {
-        self.cached_row(
-            "SELECT a.id, a.user_id, a.name, a.incoming_call_url, a.auto_answer, a.callback_secret
-             FROM endpoints e JOIN applications a ON a.id = e.application_id
-             WHERE e.id = ?1",
-            params![endpoint_id],
-            from_row,
-        )
+        Ok(self
+            .view()
+            .application_of_endpoint(endpoint_id)
+            .map(|a| (*a).clone()))
     }
 
     /// Deletes the user's application `id` (endpoints using it are detached). False if absent.
     pub fn delete_application(&self, user_id: &str, id: &str) -> Result<bool, DbError> {
-        let n = self.conn().execute(
+        let conn = self.conn();
+        let n = conn.execute(
             "DELETE FROM applications WHERE user_id = ?1 AND id = ?2",
             params![user_id, id],
         )?;
+        self.reload_view(&conn)?;
         Ok(n > 0)
     }
 }

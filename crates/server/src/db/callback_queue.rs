@@ -2,7 +2,7 @@
 //! restart and are delivered after it (at least once: a delivery cut short by a crash is made
 //! again).
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 use super::{DbError, Store};
 
@@ -15,14 +15,15 @@ pub struct QueuedCallback {
 }
 
 impl Store {
-    /// Stores an event for `application_id`; returns its row id.
-    pub fn queue_callback(&self, application_id: &str, body: &str) -> Result<i64, DbError> {
+    /// Stores an event for `application_id` as row `id` (chosen by the caller, so the write
+    /// can run in the background while the event is already on its way).
+    pub fn queue_callback(&self, id: i64, application_id: &str, body: &str) -> Result<(), DbError> {
         let conn = self.conn();
         let mut statement = conn.prepare_cached(
-            "INSERT INTO callback_queue (application_id, body, created_at) VALUES (?1, ?2, ?3)",
+            "INSERT INTO callback_queue (id, application_id, body, created_at) VALUES (?1, ?2, ?3, ?4)",
         )?;
-        statement.execute(params![application_id, body, super::now_unix() as i64])?;
-        Ok(conn.last_insert_rowid())
+        statement.execute(params![id, application_id, body, super::now_unix() as i64])?;
+        Ok(())
     }
 
     /// Forgets a queued event (its delivery ended).
@@ -52,11 +53,13 @@ impl Store {
 impl Store {
     /// Application `id`, whoever owns it (where a queued event goes after a restart).
     pub fn application_by_id(&self, id: &str) -> Result<Option<super::Application>, DbError> {
-        let app = self.cached_row(
+        let conn = self.conn();
+        let mut statement = conn.prepare_cached(
             "SELECT id, user_id, name, incoming_call_url, auto_answer, callback_secret
              FROM applications WHERE id = ?1",
-            params![id],
-            |row| {
+        )?;
+        let app = statement
+            .query_row(params![id], |row| {
                 Ok(super::Application {
                     id: row.get(0)?,
                     user_id: row.get(1)?,
@@ -65,8 +68,8 @@ impl Store {
                     auto_answer: row.get(4)?,
                     callback_secret: row.get(5)?,
                 })
-            },
-        )?;
+            })
+            .optional()?;
         Ok(app)
     }
 }

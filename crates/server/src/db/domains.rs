@@ -92,10 +92,12 @@ impl Store {
 
     /// Deletes the user's domain `id` with its endpoints and their numbers. False if absent.
     pub fn delete_domain(&self, user_id: &str, id: &str) -> Result<bool, DbError> {
-        let n = self.conn().execute(
+        let conn = self.conn();
+        let n = conn.execute(
             "DELETE FROM domains WHERE user_id = ?1 AND id = ?2",
             params![user_id, id],
         )?;
+        self.reload_view(&conn)?;
         Ok(n > 0)
     }
 }

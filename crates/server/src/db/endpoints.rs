@@ -39,14 +39,14 @@ pub struct NewEndpoint {
     pub digest_ha1: Option<DigestHa1>,
 }
 
-const SELECT: &str = "SELECT e.id, e.user_id, e.domain_id, d.name, e.application_id,
+pub(super) const SELECT: &str = "SELECT e.id, e.user_id, e.domain_id, d.name, e.application_id,
         a.incoming_call_url, e.name, e.description, e.enabled, e.ha1_md5, e.ha1b_md5,
         e.ha1_sha256, e.ha1b_sha256
     FROM endpoints e
     JOIN domains d ON d.id = e.domain_id
     LEFT JOIN applications a ON a.id = e.application_id";
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Endpoint> {
+pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<Endpoint> {
     Ok(Endpoint {
         id: row.get(0)?,
         user_id: row.get(1)?,
@@ -79,7 +79,8 @@ impl Store {
         new: NewEndpoint,
     ) -> Result<Endpoint, DbError> {
         let id = new_id("re");
-        self.conn().execute(
+        let conn = self.conn();
+        conn.execute(
             "INSERT INTO endpoints (id, user_id, domain_id, application_id, name, description,
                  enabled, ha1_md5, ha1b_md5, ha1_sha256, ha1b_sha256, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
@@ -98,8 +99,10 @@ impl Store {
                 now_unix() as i64
             ],
         )?;
-        self.endpoint(user_id, domain_id, &id)?
-            .ok_or(DbError::Sqlite(rusqlite::Error::QueryReturnedNoRows))
+        let endpoint = super::sip_view::read_endpoint(&conn, &id)?
+            .ok_or(DbError::Sqlite(rusqlite::Error::QueryReturnedNoRows))?;
+        self.update_view(|view| view.put_endpoint(endpoint.clone()));
+        Ok(endpoint)
     }
 
     /// The user's endpoint `id` in domain `domain_id`.
@@ -132,26 +135,22 @@ impl Store {
     }
 
     /// The endpoint `name` in the domain called `domain_name` (domain case-insensitive, name
-    /// case-sensitive), whoever owns it.
+    /// case-sensitive), whoever owns it. From the in-memory view.
     pub fn endpoint_by_name(
         &self,
         domain_name: &str,
         name: &str,
     ) -> Result<Option<Endpoint>, DbError> {
-        self.cached_row(
-            &format!("{SELECT} WHERE d.name = ?1 AND e.name = ?2"),
-            params![domain_name, name],
-            from_row,
-        )
+        Ok(self
+            .view()
+            .endpoint_by_name(domain_name, name)
+            .map(|e| (*e).clone()))
     }
 
-    /// The endpoint the E.164 `number` is assigned to, whoever owns it.
+    /// The endpoint the E.164 `number` is assigned to, whoever owns it. From the in-memory
+    /// view.
     pub fn endpoint_by_number(&self, number: &str) -> Result<Option<Endpoint>, DbError> {
-        self.cached_row(
-            &format!("{SELECT} JOIN phone_numbers n ON n.endpoint_id = e.id WHERE n.number = ?1"),
-            params![number],
-            from_row,
-        )
+        Ok(self.view().endpoint_by_number(number).map(|e| (*e).clone()))
     }
 
     /// The endpoints of the user's domain, oldest first.
@@ -190,6 +189,7 @@ impl Store {
             )?;
         }
         tx.commit()?;
+        self.reload_view(&conn)?;
         Ok(clear.len())
     }
 
@@ -201,10 +201,14 @@ impl Store {
         id: &str,
         enabled: bool,
     ) -> Result<bool, DbError> {
-        let n = self.conn().execute(
+        let conn = self.conn();
+        let n = conn.execute(
             "UPDATE endpoints SET enabled = ?4 WHERE user_id = ?1 AND domain_id = ?2 AND id = ?3",
             params![user_id, domain_id, id, enabled],
         )?;
+        if let Some(endpoint) = super::sip_view::read_endpoint(&conn, id)? {
+            self.update_view(|view| view.put_endpoint(endpoint));
+        }
         Ok(n > 0)
     }
 
@@ -215,10 +219,14 @@ impl Store {
         domain_id: &str,
         id: &str,
     ) -> Result<bool, DbError> {
-        let n = self.conn().execute(
+        let conn = self.conn();
+        let n = conn.execute(
             "DELETE FROM endpoints WHERE user_id = ?1 AND domain_id = ?2 AND id = ?3",
             params![user_id, domain_id, id],
         )?;
+        if n > 0 {
+            self.update_view(|view| view.remove_endpoint(id));
+        }
         Ok(n > 0)
     }
 }

@@ -1,11 +1,13 @@
 //! SQLite storage: one [`Store`] over one connection, numbered migrations, one file per table.
 //!
-//! Every method is a short synchronous query under a mutex. The server is small and SQLite
-//! answers these in microseconds, so handlers call the store directly instead of hopping to a
-//! blocking thread pool.
+//! Every method is a synchronous query under a mutex: call them off the async workers (the
+//! REST handlers go through `rest::db`, a `spawn_blocking`). The SIP hot path never queries
+//! SQLite: it reads the in-memory [`SipView`], which every write method updates after its
+//! commit (see `sip_view`).
 
 mod active_calls;
 mod applications;
+mod background;
 mod callback_queue;
 mod domains;
 mod endpoints;
@@ -15,11 +17,12 @@ mod phone_numbers;
 mod revoked_tokens;
 mod settings;
 mod sip_revocations;
+mod sip_view;
 mod tokens;
 mod users;
 
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard};
 
 use rusqlite::Connection;
 
@@ -28,6 +31,7 @@ pub use callback_queue::QueuedCallback;
 pub use domains::{Domain, NewDomain};
 pub use endpoints::{Endpoint, NewEndpoint};
 pub use phone_numbers::{NewPhoneNumber, PhoneNumber};
+pub use sip_view::SipView;
 pub use users::User;
 
 pub(crate) use ids::new_secret;
@@ -62,6 +66,10 @@ impl From<rusqlite::Error> for DbError {
 #[derive(Clone)]
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
+    /// What the SIP hot path reads; exact (updated by every write, under `conn`'s lock).
+    view: Arc<RwLock<SipView>>,
+    /// The ordered writer thread for writes made from the async workers (`background.rs`).
+    background: Arc<background::Background>,
 }
 
 impl std::fmt::Debug for Store {
@@ -97,9 +105,38 @@ impl Store {
         conn.pragma_update(None, "secure_delete", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations::run(&mut conn)?;
+        let view = SipView::load(&conn)?;
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
+            view: Arc::new(RwLock::new(view)),
+            background: Arc::default(),
         })
+    }
+
+    /// The in-memory view, for reading (a hash lookup; never waits on SQLite). A panic while
+    /// a writer held it leaves at worst one change half-applied, so a poisoned lock is used.
+    pub fn view(&self) -> RwLockReadGuard<'_, SipView> {
+        self.view
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Applies a committed write to the view. Call it with the connection still locked, so
+    /// the view follows the commits in order.
+    fn update_view(&self, change: impl FnOnce(&mut SipView)) {
+        let mut view = self
+            .view
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        change(&mut view);
+    }
+
+    /// Reloads the whole view from `conn` (writes whose effects reach many rows: a domain or
+    /// an application changed, pruning). Built before taking the view's lock, then swapped.
+    fn reload_view(&self, conn: &Connection) -> Result<(), DbError> {
+        let fresh = SipView::load(conn)?;
+        self.update_view(|view| *view = fresh);
+        Ok(())
     }
 
     /// The connection, locked. A panic while holding the lock cannot leave SQLite half-written
@@ -108,22 +145,6 @@ impl Store {
         self.conn
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// One row of a query on the SIP hot path, through the connection's prepared-statement
-    /// cache: every REGISTER and INVITE looks up an endpoint, and parsing the SQL again each
-    /// time was a fifth of the server's CPU under load.
-    fn cached_row<T>(
-        &self,
-        sql: &str,
-        params: impl rusqlite::Params,
-        map: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-    ) -> Result<Option<T>, DbError> {
-        let conn = self.conn();
-        let mut statement = conn.prepare_cached(sql)?;
-        Ok(rusqlite::OptionalExtension::optional(
-            statement.query_row(params, map),
-        )?)
     }
 
     /// Writes the WAL into the database file and truncates it, so that page images from

@@ -46,7 +46,8 @@ impl Store {
             number: new.number,
             endpoint_id: new.endpoint_id,
         };
-        self.conn().execute(
+        let conn = self.conn();
+        conn.execute(
             "INSERT INTO phone_numbers (id, user_id, number, endpoint_id, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
@@ -57,6 +58,7 @@ impl Store {
                 now_unix() as i64
             ],
         )?;
+        self.update_view(|view| view.put_number(&number.number, &number.endpoint_id));
         Ok(number)
     }
 
@@ -100,10 +102,17 @@ impl Store {
 
     /// Deletes the user's number `id`. False if absent.
     pub fn delete_phone_number(&self, user_id: &str, id: &str) -> Result<bool, DbError> {
-        let n = self.conn().execute(
-            "DELETE FROM phone_numbers WHERE user_id = ?1 AND id = ?2",
-            params![user_id, id],
-        )?;
-        Ok(n > 0)
+        let conn = self.conn();
+        let number: Option<String> = conn
+            .query_row(
+                "DELETE FROM phone_numbers WHERE user_id = ?1 AND id = ?2 RETURNING number",
+                params![user_id, id],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if let Some(number) = &number {
+            self.update_view(|view| view.remove_number(number));
+        }
+        Ok(number.is_some())
     }
 }

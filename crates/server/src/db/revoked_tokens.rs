@@ -17,25 +17,28 @@ impl Store {
             "DELETE FROM revoked_tokens WHERE expires <= ?1",
             params![saturating_i64(now)],
         )?;
+        self.update_view(|view| {
+            view.put_revoked(username, saturating_i64(expires));
+            view.prune_revoked(saturating_i64(now));
+        });
         Ok(())
     }
 
-    /// True if the token with signed identity `username` was revoked.
+    /// True if the token with signed identity `username` was revoked. From the in-memory
+    /// view.
     pub fn is_revoked(&self, username: &str) -> Result<bool, DbError> {
-        let found = self.cached_row(
-            "SELECT 1 FROM revoked_tokens WHERE username = ?1",
-            params![username],
-            |_| Ok(()),
-        )?;
-        Ok(found.is_some())
+        Ok(self.view().is_revoked(username))
     }
 
     /// Forgets revocations of tokens that have expired by `now`; returns how many.
     pub fn prune_revoked(&self, now: u64) -> Result<usize, DbError> {
-        Ok(self.conn().execute(
+        let conn = self.conn();
+        let n = conn.execute(
             "DELETE FROM revoked_tokens WHERE expires <= ?1",
             params![saturating_i64(now)],
-        )?)
+        )?;
+        self.update_view(|view| view.prune_revoked(saturating_i64(now)));
+        Ok(n)
     }
 }
 

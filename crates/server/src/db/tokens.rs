@@ -47,6 +47,7 @@ impl Store {
             ],
         )?;
         if inserted == 1 {
+            self.update_view(|view| view.put_token(username, endpoint_id, saturating_i64(expires)));
             return Ok(true);
         }
         // Minted twice in the same second: the same credential, fine for the same endpoint.
@@ -61,29 +62,28 @@ impl Store {
     }
 
     /// The id of the endpoint the token with digest username `username` was minted for, if
-    /// it is still recorded (not revoked, its endpoint not deleted).
+    /// it is still recorded (not revoked, its endpoint not deleted). From the in-memory view.
     pub fn token_endpoint(&self, username: &str) -> Result<Option<String>, DbError> {
-        self.cached_row(
-            "SELECT endpoint_id FROM tokens WHERE username = ?1",
-            params![username],
-            |row| row.get(0),
-        )
+        Ok(self.view().token_endpoint(username).map(str::to_owned))
     }
 
     /// Forgets the token `username` (revocation). True if it was recorded.
     pub fn delete_token(&self, username: &str) -> Result<bool, DbError> {
-        Ok(self
-            .conn()
-            .execute("DELETE FROM tokens WHERE username = ?1", params![username])?
-            > 0)
+        let conn = self.conn();
+        let n = conn.execute("DELETE FROM tokens WHERE username = ?1", params![username])?;
+        self.update_view(|view| view.retire_token(username));
+        Ok(n > 0)
     }
 
     /// Forgets tokens that expired by `now`; returns how many.
     pub fn prune_tokens(&self, now: u64) -> Result<usize, DbError> {
-        Ok(self.conn().execute(
+        let conn = self.conn();
+        let n = conn.execute(
             "DELETE FROM tokens WHERE expires <= ?1",
             params![saturating_i64(now)],
-        )?)
+        )?;
+        self.reload_view(&conn)?;
+        Ok(n)
     }
 }
 

@@ -72,22 +72,25 @@ pub async fn create(
     AuthUser(user): AuthUser,
     JsonBody(body): JsonBody<CreateApplication>,
 ) -> Result<Response, ApiError> {
-    let new = NewApplication {
-        name: validate::name("name", &body.name)?,
-        incoming_call_url: validate::callback_url(
-            body.incoming_call_url,
-            state.directory.callbacks().targets(),
-        )?,
-        auto_answer: body.auto_answer,
-    };
-    let app = state.store.create_application(&user.id, new)?;
-    let location = format!("/v1/users/{}/applications/{}", user.id, app.id);
-    let callback_secret = app.callback_secret.clone();
-    let body = CreatedApplicationJson {
-        application: app.into(),
-        callback_secret,
-    };
-    Ok(created(location, body))
+    super::db(&state, move |state| {
+        let new = NewApplication {
+            name: validate::name("name", &body.name)?,
+            incoming_call_url: validate::callback_url(
+                body.incoming_call_url,
+                state.directory.callbacks().targets(),
+            )?,
+            auto_answer: body.auto_answer,
+        };
+        let app = state.store.create_application(&user.id, new)?;
+        let location = format!("/v1/users/{}/applications/{}", user.id, app.id);
+        let callback_secret = app.callback_secret.clone();
+        let body = CreatedApplicationJson {
+            application: app.into(),
+            callback_secret,
+        };
+        Ok(created(location, body))
+    })
+    .await
 }
 
 /// `POST /v1/users/{userId}/applications/{applicationId}/callbackSecret`: a new secret signs
@@ -97,11 +100,14 @@ pub async fn rotate_secret(
     AuthUser(user): AuthUser,
     ApiPath((_, id)): ApiPath<(String, String)>,
 ) -> Result<Json<CallbackSecretJson>, ApiError> {
-    let callback_secret = state
-        .store
-        .rotate_callback_secret(&user.id, &id)?
-        .ok_or_else(|| ApiError::not_found("application"))?;
-    Ok(Json(CallbackSecretJson { callback_secret }))
+    super::db(&state, move |state| {
+        let callback_secret = state
+            .store
+            .rotate_callback_secret(&user.id, &id)?
+            .ok_or_else(|| ApiError::not_found("application"))?;
+        Ok(Json(CallbackSecretJson { callback_secret }))
+    })
+    .await
 }
 
 /// `GET /v1/users/{userId}/applications`.
@@ -109,8 +115,11 @@ pub async fn list(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
 ) -> Result<Json<Vec<ApplicationJson>>, ApiError> {
-    let apps = state.store.applications(&user.id)?;
-    Ok(Json(apps.into_iter().map(Into::into).collect()))
+    super::db(&state, move |state| {
+        let apps = state.store.applications(&user.id)?;
+        Ok(Json(apps.into_iter().map(Into::into).collect()))
+    })
+    .await
 }
 
 /// `GET /v1/users/{userId}/applications/{applicationId}`.
@@ -119,11 +128,14 @@ pub async fn get(
     AuthUser(user): AuthUser,
     ApiPath((_, id)): ApiPath<(String, String)>,
 ) -> Result<Json<ApplicationJson>, ApiError> {
-    let app = state
-        .store
-        .application(&user.id, &id)?
-        .ok_or_else(|| ApiError::not_found("application"))?;
-    Ok(Json(app.into()))
+    super::db(&state, move |state| {
+        let app = state
+            .store
+            .application(&user.id, &id)?
+            .ok_or_else(|| ApiError::not_found("application"))?;
+        Ok(Json(app.into()))
+    })
+    .await
 }
 
 /// `DELETE /v1/users/{userId}/applications/{applicationId}`; endpoints using it are detached.
@@ -132,8 +144,11 @@ pub async fn remove(
     AuthUser(user): AuthUser,
     ApiPath((_, id)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
-    if !state.store.delete_application(&user.id, &id)? {
-        return Err(ApiError::not_found("application"));
-    }
-    Ok(deleted())
+    super::db(&state, move |state| {
+        if !state.store.delete_application(&user.id, &id)? {
+            return Err(ApiError::not_found("application"));
+        }
+        Ok(deleted())
+    })
+    .await
 }

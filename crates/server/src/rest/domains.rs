@@ -47,13 +47,16 @@ pub async fn create(
     AuthUser(user): AuthUser,
     JsonBody(body): JsonBody<CreateDomain>,
 ) -> Result<Response, ApiError> {
-    let new = NewDomain {
-        name: validate::domain_name(&body.name)?,
-        description: validate::description(body.description)?,
-    };
-    let domain = state.store.create_domain(&user.id, new)?;
-    let location = format!("/v1/users/{}/domains/{}", user.id, domain.id);
-    Ok(created(location, DomainJson::from(domain)))
+    super::db(&state, move |state| {
+        let new = NewDomain {
+            name: validate::domain_name(&body.name)?,
+            description: validate::description(body.description)?,
+        };
+        let domain = state.store.create_domain(&user.id, new)?;
+        let location = format!("/v1/users/{}/domains/{}", user.id, domain.id);
+        Ok(created(location, DomainJson::from(domain)))
+    })
+    .await
 }
 
 /// `GET /v1/users/{userId}/domains`.
@@ -61,8 +64,11 @@ pub async fn list(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
 ) -> Result<Json<Vec<DomainJson>>, ApiError> {
-    let domains = state.store.domains(&user.id)?;
-    Ok(Json(domains.into_iter().map(Into::into).collect()))
+    super::db(&state, move |state| {
+        let domains = state.store.domains(&user.id)?;
+        Ok(Json(domains.into_iter().map(Into::into).collect()))
+    })
+    .await
 }
 
 /// `GET /v1/users/{userId}/domains/{domainId}`.
@@ -71,11 +77,14 @@ pub async fn get(
     AuthUser(user): AuthUser,
     ApiPath((_, id)): ApiPath<(String, String)>,
 ) -> Result<Json<DomainJson>, ApiError> {
-    let domain = state
-        .store
-        .domain(&user.id, &id)?
-        .ok_or_else(|| ApiError::not_found("domain"))?;
-    Ok(Json(domain.into()))
+    super::db(&state, move |state| {
+        let domain = state
+            .store
+            .domain(&user.id, &id)?
+            .ok_or_else(|| ApiError::not_found("domain"))?;
+        Ok(Json(domain.into()))
+    })
+    .await
 }
 
 /// `DELETE /v1/users/{userId}/domains/{domainId}`, with its endpoints, their numbers and
@@ -85,15 +94,18 @@ pub async fn remove(
     AuthUser(user): AuthUser,
     ApiPath((_, id)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
-    if state.store.domain(&user.id, &id)?.is_none() {
-        return Err(ApiError::not_found("domain"));
-    }
-    let endpoints = state.store.endpoints(&user.id, &id)?;
-    if !state.store.delete_domain(&user.id, &id)? {
-        return Err(ApiError::not_found("domain"));
-    }
-    for endpoint in &endpoints {
-        crate::revocation::endpoint_revoked(&state, endpoint, RevokeReason::EndpointDeleted)?;
-    }
-    Ok(deleted())
+    super::db(&state, move |state| {
+        if state.store.domain(&user.id, &id)?.is_none() {
+            return Err(ApiError::not_found("domain"));
+        }
+        let endpoints = state.store.endpoints(&user.id, &id)?;
+        if !state.store.delete_domain(&user.id, &id)? {
+            return Err(ApiError::not_found("domain"));
+        }
+        for endpoint in &endpoints {
+            crate::revocation::endpoint_revoked(state, endpoint, RevokeReason::EndpointDeleted)?;
+        }
+        Ok(deleted())
+    })
+    .await
 }

@@ -92,46 +92,49 @@ pub async fn create(
     ApiPath((_, domain_id)): ApiPath<(String, String)>,
     JsonBody(body): JsonBody<CreateEndpoint>,
 ) -> Result<Response, ApiError> {
-    let domain = state
-        .store
-        .domain(&user.id, &domain_id)?
-        .ok_or_else(|| ApiError::not_found("domain"))?;
-    if body.domain_id.as_deref().is_some_and(|d| d != domain.id) {
-        return Err(ApiError::invalid_field(
-            "domainId",
-            "must be the domain in the path",
-        ));
-    }
-    let application_id = match body.application_id.filter(|a| !a.is_empty()) {
-        Some(id) => Some(
-            state
-                .store
-                .application(&user.id, &id)?
-                .ok_or_else(|| ApiError::not_found("application"))?
-                .id,
-        ),
-        None => None,
-    };
-    let name = validate::endpoint_name(&body.name)?;
-    let password = validate::password(body.credentials.and_then(|c| c.password))?;
-    // Only the digest HA1s are stored, never the password (issue 11, hole 8).
-    let host = state.directory.host_of(&domain.name);
-    let new = NewEndpoint {
-        digest_ha1: password.map(|p| DigestHa1::from_password(&name, &host, &p)),
-        name,
-        description: validate::description(body.description)?,
-        application_id,
-        enabled: body.enabled,
-    };
-    let endpoint = state.store.create_endpoint(&user.id, &domain.id, new)?;
-    let location = format!(
-        "/v1/users/{}/domains/{}/endpoints/{}",
-        user.id, domain.id, endpoint.id
-    );
-    Ok(created(
-        location,
-        EndpointJson::new(endpoint, &state.directory),
-    ))
+    super::db(&state, move |state| {
+        let domain = state
+            .store
+            .domain(&user.id, &domain_id)?
+            .ok_or_else(|| ApiError::not_found("domain"))?;
+        if body.domain_id.as_deref().is_some_and(|d| d != domain.id) {
+            return Err(ApiError::invalid_field(
+                "domainId",
+                "must be the domain in the path",
+            ));
+        }
+        let application_id = match body.application_id.filter(|a| !a.is_empty()) {
+            Some(id) => Some(
+                state
+                    .store
+                    .application(&user.id, &id)?
+                    .ok_or_else(|| ApiError::not_found("application"))?
+                    .id,
+            ),
+            None => None,
+        };
+        let name = validate::endpoint_name(&body.name)?;
+        let password = validate::password(body.credentials.and_then(|c| c.password))?;
+        // Only the digest HA1s are stored, never the password (issue 11, hole 8).
+        let host = state.directory.host_of(&domain.name);
+        let new = NewEndpoint {
+            digest_ha1: password.map(|p| DigestHa1::from_password(&name, &host, &p)),
+            name,
+            description: validate::description(body.description)?,
+            application_id,
+            enabled: body.enabled,
+        };
+        let endpoint = state.store.create_endpoint(&user.id, &domain.id, new)?;
+        let location = format!(
+            "/v1/users/{}/domains/{}/endpoints/{}",
+            user.id, domain.id, endpoint.id
+        );
+        Ok(created(
+            location,
+            EndpointJson::new(endpoint, &state.directory),
+        ))
+    })
+    .await
 }
 
 /// `GET /v1/users/{userId}/domains/{domainId}/endpoints`.
@@ -140,16 +143,19 @@ pub async fn list(
     AuthUser(user): AuthUser,
     ApiPath((_, domain_id)): ApiPath<(String, String)>,
 ) -> Result<Json<Vec<EndpointJson>>, ApiError> {
-    if state.store.domain(&user.id, &domain_id)?.is_none() {
-        return Err(ApiError::not_found("domain"));
-    }
-    let endpoints = state.store.endpoints(&user.id, &domain_id)?;
-    Ok(Json(
-        endpoints
-            .into_iter()
-            .map(|e| EndpointJson::new(e, &state.directory))
-            .collect(),
-    ))
+    super::db(&state, move |state| {
+        if state.store.domain(&user.id, &domain_id)?.is_none() {
+            return Err(ApiError::not_found("domain"));
+        }
+        let endpoints = state.store.endpoints(&user.id, &domain_id)?;
+        Ok(Json(
+            endpoints
+                .into_iter()
+                .map(|e| EndpointJson::new(e, &state.directory))
+                .collect(),
+        ))
+    })
+    .await
 }
 
 /// `GET /v1/users/{userId}/domains/{domainId}/endpoints/{endpointId}`.
@@ -158,11 +164,14 @@ pub async fn get(
     AuthUser(user): AuthUser,
     ApiPath((_, domain_id, id)): ApiPath<(String, String, String)>,
 ) -> Result<Json<EndpointJson>, ApiError> {
-    let endpoint = state
-        .store
-        .endpoint(&user.id, &domain_id, &id)?
-        .ok_or_else(|| ApiError::not_found("endpoint"))?;
-    Ok(Json(EndpointJson::new(endpoint, &state.directory)))
+    super::db(&state, move |state| {
+        let endpoint = state
+            .store
+            .endpoint(&user.id, &domain_id, &id)?
+            .ok_or_else(|| ApiError::not_found("endpoint"))?;
+        Ok(Json(EndpointJson::new(endpoint, &state.directory)))
+    })
+    .await
 }
 
 /// `PATCH` body: what may change on an endpoint.
@@ -180,20 +189,23 @@ pub async fn update(
     ApiPath((_, domain_id, id)): ApiPath<(String, String, String)>,
     JsonBody(body): JsonBody<UpdateEndpoint>,
 ) -> Result<Json<EndpointJson>, ApiError> {
-    if !state
-        .store
-        .set_endpoint_enabled(&user.id, &domain_id, &id, body.enabled)?
-    {
-        return Err(ApiError::not_found("endpoint"));
-    }
-    let endpoint = state
-        .store
-        .endpoint(&user.id, &domain_id, &id)?
-        .ok_or_else(|| ApiError::not_found("endpoint"))?;
-    if !body.enabled {
-        crate::revocation::endpoint_revoked(&state, &endpoint, RevokeReason::EndpointDisabled)?;
-    }
-    Ok(Json(EndpointJson::new(endpoint, &state.directory)))
+    super::db(&state, move |state| {
+        if !state
+            .store
+            .set_endpoint_enabled(&user.id, &domain_id, &id, body.enabled)?
+        {
+            return Err(ApiError::not_found("endpoint"));
+        }
+        let endpoint = state
+            .store
+            .endpoint(&user.id, &domain_id, &id)?
+            .ok_or_else(|| ApiError::not_found("endpoint"))?;
+        if !body.enabled {
+            crate::revocation::endpoint_revoked(state, &endpoint, RevokeReason::EndpointDisabled)?;
+        }
+        Ok(Json(EndpointJson::new(endpoint, &state.directory)))
+    })
+    .await
 }
 
 /// `DELETE /v1/users/{userId}/domains/{domainId}/endpoints/{endpointId}`, with its numbers
@@ -203,13 +215,16 @@ pub async fn remove(
     AuthUser(user): AuthUser,
     ApiPath((_, domain_id, id)): ApiPath<(String, String, String)>,
 ) -> Result<Response, ApiError> {
-    let endpoint = state
-        .store
-        .endpoint(&user.id, &domain_id, &id)?
-        .ok_or_else(|| ApiError::not_found("endpoint"))?;
-    if !state.store.delete_endpoint(&user.id, &domain_id, &id)? {
-        return Err(ApiError::not_found("endpoint"));
-    }
-    crate::revocation::endpoint_revoked(&state, &endpoint, RevokeReason::EndpointDeleted)?;
-    Ok(deleted())
+    super::db(&state, move |state| {
+        let endpoint = state
+            .store
+            .endpoint(&user.id, &domain_id, &id)?
+            .ok_or_else(|| ApiError::not_found("endpoint"))?;
+        if !state.store.delete_endpoint(&user.id, &domain_id, &id)? {
+            return Err(ApiError::not_found("endpoint"));
+        }
+        crate::revocation::endpoint_revoked(state, &endpoint, RevokeReason::EndpointDeleted)?;
+        Ok(deleted())
+    })
+    .await
 }

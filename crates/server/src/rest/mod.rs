@@ -22,6 +22,26 @@ use serde::Serialize;
 use crate::app::AppState;
 use error::ApiError;
 
+/// Runs a handler's storage work (SQLite queries and writes, with the logic between them) on
+/// tokio's blocking pool, so that no async worker waits on SQLite (issue 12, item 1): those
+/// workers also carry every SIP connection.
+///
+/// `spawn_blocking` rather than a dedicated DB thread: a handler's storage work is several
+/// dependent calls with checks in between (ownership, then the write, then the revocation of
+/// registrations), which a closure keeps straight-line; a dedicated thread would need a
+/// message per operation or the same boxed closures with a reply channel. The one connection
+/// mutex already serialises the statements, and the pool grows only with REST concurrency.
+pub async fn db<T, F>(state: &AppState, work: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let state = state.clone();
+    tokio::task::spawn_blocking(move || work(&state))
+        .await
+        .map_err(ApiError::internal)?
+}
+
 /// The `/v1` routes (to be nested at `/v1`).
 pub fn router() -> Router<AppState> {
     let user = "/users/{userId}";

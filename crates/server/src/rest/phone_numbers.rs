@@ -46,20 +46,23 @@ pub async fn create(
     AuthUser(user): AuthUser,
     JsonBody(body): JsonBody<CreatePhoneNumber>,
 ) -> Result<Response, ApiError> {
-    let number = bwclient_sip::dial::normalize_number(&body.number).ok_or_else(|| {
-        ApiError::invalid_field("number", "an E.164 number (+ and digits) or a US number")
-    })?;
-    let endpoint = state
-        .store
-        .endpoint_of_user(&user.id, &body.endpoint_id)?
-        .ok_or_else(|| ApiError::not_found("endpoint"))?;
-    let new = NewPhoneNumber {
-        number,
-        endpoint_id: endpoint.id,
-    };
-    let number = state.store.create_phone_number(&user.id, new)?;
-    let location = format!("/v1/users/{}/phoneNumbers/{}", user.id, number.id);
-    Ok(created(location, PhoneNumberJson::from(number)))
+    super::db(&state, move |state| {
+        let number = bwclient_sip::dial::normalize_number(&body.number).ok_or_else(|| {
+            ApiError::invalid_field("number", "an E.164 number (+ and digits) or a US number")
+        })?;
+        let endpoint = state
+            .store
+            .endpoint_of_user(&user.id, &body.endpoint_id)?
+            .ok_or_else(|| ApiError::not_found("endpoint"))?;
+        let new = NewPhoneNumber {
+            number,
+            endpoint_id: endpoint.id,
+        };
+        let number = state.store.create_phone_number(&user.id, new)?;
+        let location = format!("/v1/users/{}/phoneNumbers/{}", user.id, number.id);
+        Ok(created(location, PhoneNumberJson::from(number)))
+    })
+    .await
 }
 
 /// `GET /v1/users/{userId}/phoneNumbers`.
@@ -67,8 +70,11 @@ pub async fn list(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
 ) -> Result<Json<Vec<PhoneNumberJson>>, ApiError> {
-    let numbers = state.store.phone_numbers(&user.id)?;
-    Ok(Json(numbers.into_iter().map(Into::into).collect()))
+    super::db(&state, move |state| {
+        let numbers = state.store.phone_numbers(&user.id)?;
+        Ok(Json(numbers.into_iter().map(Into::into).collect()))
+    })
+    .await
 }
 
 /// The user's number named by `key`: its id, or the number itself in any accepted spelling.
@@ -89,7 +95,10 @@ pub async fn get(
     AuthUser(user): AuthUser,
     ApiPath((_, key)): ApiPath<(String, String)>,
 ) -> Result<Json<PhoneNumberJson>, ApiError> {
-    Ok(Json(find(&state, &user.id, &key)?.into()))
+    super::db(&state, move |state| {
+        Ok(Json(find(state, &user.id, &key)?.into()))
+    })
+    .await
 }
 
 /// `DELETE /v1/users/{userId}/phoneNumbers/{id or number}`.
@@ -98,9 +107,12 @@ pub async fn remove(
     AuthUser(user): AuthUser,
     ApiPath((_, key)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let number = find(&state, &user.id, &key)?;
-    if !state.store.delete_phone_number(&user.id, &number.id)? {
-        return Err(ApiError::not_found("phone number"));
-    }
-    Ok(deleted())
+    super::db(&state, move |state| {
+        let number = find(state, &user.id, &key)?;
+        if !state.store.delete_phone_number(&user.id, &number.id)? {
+            return Err(ApiError::not_found("phone number"));
+        }
+        Ok(deleted())
+    })
+    .await
 }

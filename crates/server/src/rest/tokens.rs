@@ -81,32 +81,35 @@ pub async fn create(
     ApiPath((_, domain_id, endpoint_id)): ApiPath<(String, String, String)>,
     OptionalJsonBody(body): OptionalJsonBody<CreateToken>,
 ) -> Result<Response, ApiError> {
-    let endpoint = state
-        .store
-        .endpoint(&user.id, &domain_id, &endpoint_id)?
-        .ok_or_else(|| ApiError::not_found("endpoint"))?;
-    let lifetime = body.unwrap_or_default().expires.unwrap_or(DEFAULT_LIFETIME);
-    if !(1..=MAX_LIFETIME).contains(&lifetime) {
-        return Err(ApiError::invalid_field(
-            "expires",
-            "seconds, from 1 to 2592000 (30 days)",
-        ));
-    }
-    let (token, lifetime) = mint_for(&state, &endpoint, lifetime)?;
-    let location = format!(
-        "/v1/users/{}/domains/{}/endpoints/{}/tokens/{}",
-        user.id,
-        domain_id,
-        endpoint_id,
-        token.as_str()
-    );
-    Ok(created(
-        location,
-        TokenJson {
-            expires: lifetime,
-            token: token.as_str().to_owned(),
-        },
-    ))
+    super::db(&state, move |state| {
+        let endpoint = state
+            .store
+            .endpoint(&user.id, &domain_id, &endpoint_id)?
+            .ok_or_else(|| ApiError::not_found("endpoint"))?;
+        let lifetime = body.unwrap_or_default().expires.unwrap_or(DEFAULT_LIFETIME);
+        if !(1..=MAX_LIFETIME).contains(&lifetime) {
+            return Err(ApiError::invalid_field(
+                "expires",
+                "seconds, from 1 to 2592000 (30 days)",
+            ));
+        }
+        let (token, lifetime) = mint_for(state, &endpoint, lifetime)?;
+        let location = format!(
+            "/v1/users/{}/domains/{}/endpoints/{}/tokens/{}",
+            user.id,
+            domain_id,
+            endpoint_id,
+            token.as_str()
+        );
+        Ok(created(
+            location,
+            TokenJson {
+                expires: lifetime,
+                token: token.as_str().to_owned(),
+            },
+        ))
+    })
+    .await
 }
 
 /// `DELETE …/endpoints/{endpointId}/tokens/{token}`: revokes a token this server minted for
@@ -116,26 +119,29 @@ pub async fn revoke(
     AuthUser(user): AuthUser,
     ApiPath((_, domain_id, endpoint_id, raw)): ApiPath<(String, String, String, String)>,
 ) -> Result<Response, ApiError> {
-    let endpoint = state
-        .store
-        .endpoint(&user.id, &domain_id, &endpoint_id)?
-        .ok_or_else(|| ApiError::not_found("endpoint"))?;
-    let not_found = || ApiError::not_found("token");
-    let token = Token::parse(&raw).map_err(|_| not_found())?;
-    // Expiry does not matter here, only that we signed it: check as of the Unix epoch.
-    match token.verify(&state.directory.token_secret(), 0) {
-        Ok(()) | Err(TokenError::Expired) => {}
-        Err(_) => return Err(not_found()),
-    }
-    let host = state.directory.host_of(&endpoint.domain_name);
-    if token.user != endpoint.name || !token.host.eq_ignore_ascii_case(&host) {
-        return Err(not_found());
-    }
-    let username = token.digest_username();
-    state.store.delete_token(&username)?;
-    state
-        .store
-        .revoke_token(&username, token.expires, now_unix())?;
-    crate::revocation::token_revoked(&state, &endpoint, &username)?;
-    Ok(deleted())
+    super::db(&state, move |state| {
+        let endpoint = state
+            .store
+            .endpoint(&user.id, &domain_id, &endpoint_id)?
+            .ok_or_else(|| ApiError::not_found("endpoint"))?;
+        let not_found = || ApiError::not_found("token");
+        let token = Token::parse(&raw).map_err(|_| not_found())?;
+        // Expiry does not matter here, only that we signed it: check as of the Unix epoch.
+        match token.verify(&state.directory.token_secret(), 0) {
+            Ok(()) | Err(TokenError::Expired) => {}
+            Err(_) => return Err(not_found()),
+        }
+        let host = state.directory.host_of(&endpoint.domain_name);
+        if token.user != endpoint.name || !token.host.eq_ignore_ascii_case(&host) {
+            return Err(not_found());
+        }
+        let username = token.digest_username();
+        state.store.delete_token(&username)?;
+        state
+            .store
+            .revoke_token(&username, token.expires, now_unix())?;
+        crate::revocation::token_revoked(state, &endpoint, &username)?;
+        Ok(deleted())
+    })
+    .await
 }

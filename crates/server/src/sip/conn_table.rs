@@ -68,10 +68,13 @@ impl ConnTable {
 
     /// Removes `id` so that nothing more is sent to it or routed to it, and has its task close
     /// the WebSocket with `code` and `reason` (RFC 6455 §5.5.1).
+    ///
+    /// The code is recorded before the sender is dropped: dropping it wakes the task, which
+    /// must find the code then (else it closes without a Close frame — a race that showed once
+    /// revocations came from the blocking pool, beside the workers).
     pub fn close(&self, id: ConnId, code: u16, reason: &'static str) {
         let mut senders = lock(&self.senders);
         if senders.contains_key(&id) {
-            // The code first: once the sender is gone the task may look for it at once.
             lock(&self.closing).insert(id, (code, reason));
             senders.remove(&id);
         }
