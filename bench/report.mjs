@@ -6,6 +6,7 @@ import path from 'node:path';
 
 import { BENCH, RESULTS, ROOT, readResult } from './lib/out.mjs';
 import { boxPlots } from './lib/svg.mjs';
+import { existingSoakSection } from './lib/soak-section.mjs';
 
 const size = readResult('size');
 const parse = readResult('parse-browser');
@@ -227,6 +228,10 @@ md.push(table(['Step', 'Exit', 'Seconds'], steps.map((s) => [s.name, s.rc === 0 
 md.push('');
 md.push('Raw figures of every run: `bench/out/results/*.json` (not committed).');
 md.push('');
+// The soak (npm run soak) writes its own section; carry it over unchanged.
+const previous = (() => { try { return fs.readFileSync(path.join(BENCH, 'RESULTS.md'), 'utf8'); } catch { return ''; } })();
+const soak = existingSoakSection(previous);
+if (soak) md.push(soak);
 fs.writeFileSync(path.join(BENCH, 'RESULTS.md'), md.join('\n'));
 
 // ------------------------------------------------------------------ chart

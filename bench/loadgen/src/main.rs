@@ -5,6 +5,8 @@
 //!     --users U --conns C --warmup S --duration S --pid PID [--max-rate-per-conn R]
 //! bwclient-bench-loadgen hold --url ws://127.0.0.1:P/sip --host H --secret S --auth token|digest
 //!     --users U --conns C --pid PID [--concurrency N] [--settle S] [--deadline S]
+//! bwclient-bench-loadgen soak --url ws://127.0.0.1:P/sip --host H --tokens FILE --pid PID
+//!     [--phones 200] [--minutes 10] [--bad-every 20] [--sources 10] (see src/soak/mod.rs)
 //! ```
 //!
 //! - `rate`: C connections each REGISTER in a closed loop (the next REGISTER once the previous
@@ -19,8 +21,13 @@
 //!   it open (answering pings) while it reads the server's resident memory (RSS and PSS, summed
 //!   over the process tree) before and after; then closes them all.
 //!
+//! - `soak`: phones registering and calling one another for minutes while some misbehave, the
+//!   server's RSS and CPU sampled every 10 s (`src/soak/`, run by bench/soak.sh).
+//!
 //! Users are `lg0..lg{U-1}@H` (connection i is user i % U, with its own Contact and Call-ID).
 //! Prints one JSON object on stdout. Exits by itself: every phase has a deadline.
+#![forbid(unsafe_code)]
+
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -42,6 +49,8 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 type Res<T> = Result<T, String>;
 
+mod soak;
+
 #[derive(Clone)]
 struct Opts {
     mode: String,
@@ -61,6 +70,8 @@ struct Opts {
     concurrency: usize,
     settle: f64,
     deadline: f64,
+    /// Every `--key value` given (the soak mode reads its own).
+    extra: HashMap<String, String>,
 }
 
 fn parse_opts() -> Res<Opts> {
@@ -104,6 +115,7 @@ fn parse_opts() -> Res<Opts> {
         concurrency: num("concurrency", "200")?.max(1.0) as usize,
         settle: num("settle", "3")?.min(30.0),
         deadline: num("deadline", "120")?.min(300.0),
+        extra: kv.clone(),
     })
 }
 
@@ -550,13 +562,18 @@ fn main() {
         .build()
         .expect("tokio runtime");
     // A hard bound on the whole run, whatever happens.
-    let limit = Duration::from_secs_f64(o.warmup + o.duration + o.deadline + o.settle + 60.0);
+    let limit = if o.mode == "soak" {
+        Duration::from_secs_f64(soak::limit_seconds(&o.extra))
+    } else {
+        Duration::from_secs_f64(o.warmup + o.duration + o.deadline + o.settle + 60.0)
+    };
     let mode = o.mode.clone();
     let out = rt.block_on(async move {
         let work = async move {
             match mode.as_str() {
                 "rate" => rate(o).await,
                 "hold" => hold(o).await,
+                "soak" => soak::run(o.url, o.host, o.extra).await,
                 m => Err(format!("unknown mode {m}")),
             }
         };
