@@ -20,12 +20,16 @@ export async function startKamailio() {
 }
 
 /**
- * How many dialogs Kamailio has written to its state file (deploy/kamailio/run.sh:
- * kamailio-state.db). Dialogs are written every second when changed (dialog db_mode 2), so a
- * test that restarts Kamailio waits until its call is there.
+ * How many answered dialogs Kamailio has written to its state file (deploy/kamailio/run.sh:
+ * kamailio-state.db) with both parties' +sip.instance: what it needs to route the call after a
+ * restart. Dialogs are written every second when changed (dialog db_mode 2), and the callee's
+ * instance is recorded when the caller's first in-dialog request (the ACK) passes, so a row in
+ * state 3 alone may still lack it: a test that restarts Kamailio waits for the whole record.
  */
 export async function persistedDialogs() {
   const file = path.join(env.kamailioRunDir, 'kamailio-state.db');
-  const { stdout } = await run('sqlite3', [file, 'SELECT COUNT(*) FROM dialog WHERE state >= 3'], { timeout: 5_000 });
+  const hasVar = (key) => `EXISTS (SELECT 1 FROM dialog_vars v WHERE v.hash_entry = d.hash_entry AND v.hash_id = d.hash_id AND v.dialog_key = '${key}')`;
+  const sql = `SELECT COUNT(*) FROM dialog d WHERE d.state >= 3 AND ${hasVar('caller_inst')} AND ${hasVar('callee_inst')}`;
+  const { stdout } = await run('sqlite3', [file, sql], { timeout: 5_000 });
   return Number(stdout.trim());
 }
