@@ -203,7 +203,8 @@ pub fn is_ws_url(url: &str) -> bool {
     let rest = url
         .strip_prefix("ws://")
         .or_else(|| url.strip_prefix("wss://"));
-    rest.is_some_and(|rest| !rest.is_empty() && !rest.contains(char::is_whitespace))
+    // ASCII whitespace only: `char::is_whitespace` would link Unicode tables into the client.
+    rest.is_some_and(|rest| !rest.is_empty() && !rest.bytes().any(|b| b.is_ascii_whitespace()))
 }
 
 #[cfg(feature = "mint")]
