@@ -42,8 +42,9 @@ fn parse_token(raw: &str) -> Result<Token, JsValue> {
     Token::parse(raw).map_err(|e| error(Code::BadToken, e.message()))
 }
 
-/// The phone for `aor`, logging in with `login` at `urls` (tried in order, never empty). `token_on_invite`: the legacy
-/// facade's token also rides on INVITE (see `UaConfig::token_on_invite`).
+/// The phone for `aor`, logging in with `login` at `urls` (tried in order, never empty).
+/// `token_on_invite`: the legacy facade's token also rides on INVITE (see
+/// `UaConfig::token_on_invite`).
 fn new_phone(
     aor: Uri,
     login: Login,
