@@ -3,7 +3,6 @@
 use crate::promise::promise;
 use bwclient_sip::auth::Login;
 use bwclient_sip::token::Token;
-use bwclient_sip::ua::WsTransport;
 use bwclient_sip::{Ua, UaConfig, Uri};
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
@@ -60,11 +59,7 @@ fn new_phone(
     config.user_agent = Some(["BWClient/", env!("CARGO_PKG_VERSION")].concat());
     config.register_expires = options.register_expires;
     config.seed = random_seed();
-    config.transport = if urls.first().is_some_and(|url| url.starts_with("wss:")) {
-        WsTransport::Wss
-    } else {
-        WsTransport::Ws
-    };
+    config.transport = crate::transport::ws_transport_of(urls.first().map_or("", String::as_str));
     config.trace = options.log_level == Level::Debug;
     config.trickle_ice = options.trickle != Trickle::Off;
     config.invite_headers = std::mem::take(&mut options.extra_headers);

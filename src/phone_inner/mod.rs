@@ -228,6 +228,9 @@ impl PhoneInner {
         }
         let url = self.server();
         log::log(&["connecting to ", url].concat());
+        // Failing over may switch between ws: and wss: servers: the Via follows.
+        let transport = crate::transport::ws_transport_of(url);
+        self.ua.borrow_mut().set_transport(transport);
         let me = self.me.clone();
         let opened = Transport::connect(url, move |event| {
             if let Some(phone) = me.upgrade() {
