@@ -59,7 +59,6 @@ fn new_phone(
     config.user_agent = Some(["BWClient/", env!("CARGO_PKG_VERSION")].concat());
     config.register_expires = options.register_expires;
     config.seed = random_seed();
-    config.transport = crate::transport::ws_transport_of(urls.first().map_or("", String::as_str));
     config.trace = options.log_level == Level::Debug;
     config.trickle_ice = options.trickle != Trickle::Off;
     config.invite_headers = std::mem::take(&mut options.extra_headers);
@@ -72,14 +71,14 @@ pub async fn login_phone(token: String, options: JsValue) -> Result<Phone, JsVal
     if token.is_expired(unix_now()) {
         return Err(error(Code::TokenExpired, "the token has expired"));
     }
-    let options = PhoneOptions::read(&options)?;
+    let mut options = PhoneOptions::read(&options)?;
     let aor = match options.uri.as_deref() {
         Some(uri) => Uri::parse(uri).map_err(|e| {
             crate::options::bad("uri", &["is not a SIP URI: ", &e.message()].concat())
         })?,
         None => Uri::sip(Some(&token.user), &token.host),
     };
-    let urls = options.server_list(&token.ws_urls);
+    let urls = options.take_server_list(token.ws_urls.clone());
     let login = Login::Token(token.clone());
     let phone = new_phone(aor, login, urls, Some(token), options, false);
     phone.start().await?;
@@ -135,7 +134,8 @@ impl BWClient {
                 (login, None, vec![same_origin_ws_url()])
             }
         };
-        let urls = config.options.server_list(&default_urls);
+        let mut options = config.options;
+        let urls = options.take_server_list(default_urls);
         let aor = Uri::sip(Some(&config.username), &config.domain);
         let token_on_invite = token.is_some();
         Ok(Phone::wrap(new_phone(
@@ -143,7 +143,7 @@ impl BWClient {
             login,
             urls,
             token,
-            config.options,
+            options,
             token_on_invite,
         )))
     }

@@ -226,11 +226,11 @@ impl PhoneOptions {
     }
 
     /// The servers to try, in order: `server`, else `servers`, else `fallback` (the token's).
-    pub fn server_list(&self, fallback: &[String]) -> Vec<String> {
-        match &self.server {
-            Some(server) => vec![server.clone()],
-            None if !self.servers.is_empty() => self.servers.clone(),
-            None => fallback.to_vec(),
+    pub fn take_server_list(&mut self, fallback: Vec<String>) -> Vec<String> {
+        match self.server.take() {
+            Some(server) => vec![server],
+            None if !self.servers.is_empty() => core::mem::take(&mut self.servers),
+            None => fallback,
         }
     }
 
