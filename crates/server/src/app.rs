@@ -170,7 +170,7 @@ pub async fn serve(config: Config) -> Result<RunningServer, ServeError> {
             return Err(ServeError::WeakTokenSecret(secret.len()));
         }
     }
-    let store = Store::open(&config.db_file())?;
+    let store = Store::open_database(&config.database())?;
     // Secrets stored in clear by older versions are hashed before anything reads them.
     let hashed =
         store.hash_clear_api_secrets()? + store.hash_clear_endpoint_passwords(&config.realm)?;
@@ -234,6 +234,8 @@ pub async fn serve(config: Config) -> Result<RunningServer, ServeError> {
         callbacks,
     ));
     let sip = SipService::new(directory.clone(), config.sip.clone());
+    // PostgreSQL: revocations made through another instance close registrations here too.
+    store.on_remote_revocation(crate::revocation::remote_hook(sip.clone(), store.clone()));
     let state = AppState {
         store: store.clone(),
         directory: directory.clone(),

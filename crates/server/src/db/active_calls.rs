@@ -1,35 +1,37 @@
 //! Calls the proxy reports to applications, kept while they last (migration 5), so that a
 //! restarted server still sends their `end`. The record is the SIP side's own JSON.
 
-use rusqlite::params;
-
+use super::sql::args;
 use super::{DbError, Store};
 
 impl Store {
     /// Stores (or replaces) the record of call `call_id`.
     pub fn save_call(&self, call_id: &str, record: &str) -> Result<(), DbError> {
-        let conn = self.conn();
-        let mut statement = conn.prepare_cached(
-            "INSERT OR REPLACE INTO active_calls (call_id, record, updated_at) VALUES (?1, ?2, ?3)",
+        self.conn().execute(
+            "INSERT INTO active_calls (call_id, record, updated_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (call_id) DO UPDATE
+                 SET record = excluded.record, updated_at = excluded.updated_at",
+            args![call_id, record, super::now_unix() as i64],
         )?;
-        statement.execute(params![call_id, record, super::now_unix() as i64])?;
         Ok(())
     }
 
     /// Forgets call `call_id`.
     pub fn forget_call(&self, call_id: &str) -> Result<(), DbError> {
-        let conn = self.conn();
-        let mut statement = conn.prepare_cached("DELETE FROM active_calls WHERE call_id = ?1")?;
-        statement.execute(params![call_id])?;
+        self.conn().execute(
+            "DELETE FROM active_calls WHERE call_id = ?1",
+            args![call_id],
+        )?;
         Ok(())
     }
 
     /// Every stored call: `(call id, record)`.
     pub fn saved_calls(&self) -> Result<Vec<(String, String)>, DbError> {
-        let conn = self.conn();
-        let mut statement = conn.prepare("SELECT call_id, record FROM active_calls")?;
-        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.conn()
+            .query_all("SELECT call_id, record FROM active_calls", &[])?
+            .iter()
+            .map(|row| Ok((row.text(0)?, row.text(1)?)))
+            .collect()
     }
 }
 
