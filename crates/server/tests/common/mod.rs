@@ -60,12 +60,14 @@ pub fn postgres_url() -> Option<String> {
 pub fn fresh_database(admin: &str) -> String {
     use rand::Rng;
     let name: String = format!("t_{:016x}", rand::thread_rng().gen::<u64>());
-    let (admin, create) = (admin.to_owned(), format!("CREATE DATABASE {name}"));
-    let base = admin
-        .rsplit_once('/')
-        .expect("postgres://…/db")
-        .0
-        .to_owned();
+    pg_execute(admin, &format!("CREATE DATABASE {name}"));
+    let base = admin.rsplit_once('/').expect("postgres://…/db").0;
+    format!("{base}/{name}")
+}
+
+/// Runs `sql` on the PostgreSQL database `url` (test set-up).
+pub fn pg_execute(url: &str, sql: &str) {
+    let (url, sql) = (url.to_owned(), sql.to_owned());
     // Off the test's runtime: this may be called from async code.
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -73,19 +75,15 @@ pub fn fresh_database(admin: &str) -> String {
             .build()
             .unwrap();
         runtime.block_on(async {
-            let (client, connection) = tokio_postgres::connect(&admin, tokio_postgres::NoTls)
+            let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
                 .await
-                .unwrap_or_else(|e| panic!("BWCLIENT_TEST_POSTGRES={admin}: {e}"));
+                .unwrap_or_else(|e| panic!("PostgreSQL at {url}: {e}"));
             tokio::spawn(connection);
-            client
-                .batch_execute(&create)
-                .await
-                .expect("create database");
+            client.batch_execute(&sql).await.expect("statement runs");
         });
     })
     .join()
-    .expect("database created");
-    format!("{base}/{name}")
+    .expect("statement ran");
 }
 
 /// Each named `async fn name()` test runs twice: `name::sqlite` and `name::postgres`.

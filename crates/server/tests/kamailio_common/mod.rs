@@ -27,12 +27,24 @@ pub struct Kamailio {
     run_dir: tempfile::TempDir,
     pub port: u16,
     secret: String,
-    db: PathBuf,
+    /// How run.sh finds bwclient-server's database: `BWCLIENT_DB` (a SQLite file) or
+    /// `BWCLIENT_DB_URL` (PostgreSQL), and its value.
+    db: (&'static str, String),
 }
 
 impl Kamailio {
     /// Starts the profile with `secret`, reading bwclient-server's database file `db`.
     pub fn start(secret: &str, db: &Path) -> Kamailio {
+        Self::start_on(secret, ("BWCLIENT_DB", db.to_string_lossy().into_owned()))
+    }
+
+    /// Starts the profile with `secret`, reading bwclient-server's PostgreSQL database `url`
+    /// (`$BWCLIENT_DB_URL`, db_postgres).
+    pub fn start_postgres(secret: &str, url: &str) -> Kamailio {
+        Self::start_on(secret, ("BWCLIENT_DB_URL", url.to_owned()))
+    }
+
+    fn start_on(secret: &str, db: (&'static str, String)) -> Kamailio {
         let run_dir = tempfile::tempdir().unwrap();
         // A free port: bind 0, read it, release it for Kamailio.
         let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -44,7 +56,7 @@ impl Kamailio {
             run_dir,
             port,
             secret: secret.to_owned(),
-            db: db.to_owned(),
+            db,
         };
         kamailio.run_start();
         kamailio
@@ -59,7 +71,7 @@ impl Kamailio {
                 &self.port.to_string(),
             ])
             .env("BWCLIENT_TOKEN_SECRET", &self.secret)
-            .env("BWCLIENT_DB", &self.db)
+            .env(self.db.0, &self.db.1)
             .output()
             .expect("bash runs; kamailio must be installed (npm test's setup installs it)");
         assert!(
