@@ -379,6 +379,33 @@ mod tests {
     }
 
     #[test]
+    fn postgres_gets_the_same_schema_in_its_dialect() {
+        let all: String = MIGRATIONS
+            .iter()
+            .map(|(v, _, sql)| for_postgres(*v, sql))
+            .collect();
+        for sqlite_only in [
+            "INTEGER",
+            "AUTOINCREMENT",
+            "COLLATE NOCASE",
+            "randomblob",
+            "INSERT OR IGNORE",
+            "ON tokens BEGIN",
+        ] {
+            assert!(
+                !all.contains(sqlite_only),
+                "{sqlite_only} left for PostgreSQL"
+            );
+        }
+        assert!(all.contains("EXECUTE FUNCTION tokens_retired()"));
+        assert!(all.contains("EXECUTE FUNCTION bwclient_notify_revocation()"));
+        // Every table listed "oldest first" has PostgreSQL's rowid column.
+        assert_eq!(all.matches("rowid BIGSERIAL").count(), 5);
+        // SQLite's own SQL is untouched: existing files see the same migrations.
+        assert!(MIGRATIONS[1].2.contains(SQLITE_TOKENS_RETIRED));
+    }
+
+    #[test]
     fn existing_applications_get_distinct_secrets() {
         let conn = conn_of(Connection::open_in_memory().unwrap());
         run_list(&conn, &MIGRATIONS[..1]).unwrap();

@@ -100,7 +100,9 @@ pub struct Notice {
 
 /// One PostgreSQL client for the store.
 pub struct PgConn {
-    client: Client,
+    /// Replaced by a new connection when the server closed this one (a restart of
+    /// PostgreSQL): the statement that met the closed connection fails, the next one works.
+    client: Mutex<Arc<Client>>,
     statements: Mutex<HashMap<String, Statement>>,
     runtime: Arc<PrivateRuntime>,
     url: String,
@@ -118,20 +120,9 @@ impl PgConn {
             .enable_all()
             .build()?;
         let runtime = Arc::new(PrivateRuntime(Some(runtime)));
-        let target = url.to_owned();
-        let (client, connection) = wait(
-            runtime
-                .handle()
-                .spawn(async move { tokio_postgres::connect(&target, NoTls).await }),
-        )
-        .map_err(|err| DbError::Postgres(err.to_string()))??;
-        runtime.handle().spawn(async move {
-            if let Err(err) = connection.await {
-                tracing::error!(error = %err, "postgres connection ended");
-            }
-        });
+        let client = open_client(&runtime, url)?;
         let mut conn = PgConn {
-            client,
+            client: Mutex::new(Arc::new(client)),
             statements: Mutex::default(),
             runtime,
             url: url.to_owned(),
@@ -142,7 +133,24 @@ impl PgConn {
         Ok(conn)
     }
 
-    fn statement(&self, sql: &str) -> Result<Statement, DbError> {
+    /// The client, after replacing it if its connection was closed.
+    fn client(&self) -> Result<Arc<Client>, DbError> {
+        let mut client = self
+            .client
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if client.is_closed() {
+            tracing::warn!("postgres connection closed; reconnecting");
+            *client = Arc::new(open_client(&self.runtime, &self.url)?);
+            self.statements
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .clear();
+        }
+        Ok(client.clone())
+    }
+
+    fn statement(&self, client: &Client, sql: &str) -> Result<Statement, DbError> {
         let mut cache = self
             .statements
             .lock()
@@ -150,28 +158,30 @@ impl PgConn {
         if let Some(statement) = cache.get(sql) {
             return Ok(statement.clone());
         }
-        let statement = wait(self.client.prepare(&to_postgres_placeholders(sql)))?;
+        let statement = wait(client.prepare(&to_postgres_placeholders(sql)))?;
         cache.insert(sql.to_owned(), statement.clone());
         Ok(statement)
     }
 
     pub fn execute(&self, sql: &str, args: &[Value<'_>]) -> Result<usize, DbError> {
-        let statement = self.statement(sql)?;
+        let client = self.client()?;
+        let statement = self.statement(&client, sql)?;
         let params: Vec<&(dyn ToSql + Sync)> =
             args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
-        Ok(wait(self.client.execute(&statement, &params))? as usize)
+        Ok(wait(client.execute(&statement, &params))? as usize)
     }
 
     pub fn query(&self, sql: &str, args: &[Value<'_>]) -> Result<Vec<Row>, DbError> {
-        let statement = self.statement(sql)?;
+        let client = self.client()?;
+        let statement = self.statement(&client, sql)?;
         let params: Vec<&(dyn ToSql + Sync)> =
             args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
-        let rows = wait(self.client.query(&statement, &params))?;
+        let rows = wait(client.query(&statement, &params))?;
         rows.iter().map(read_row).collect()
     }
 
     pub fn batch(&self, sql: &str) -> Result<(), DbError> {
-        Ok(wait(self.client.batch_execute(sql))?)
+        Ok(wait(self.client()?.batch_execute(sql))?)
     }
 
     /// Listens on [`CHANNEL`] on a connection of its own, sending every notification to
@@ -223,6 +233,23 @@ impl PgConn {
             }
         });
     }
+}
+
+/// Connects a client to `url`, its connection driven on `runtime`.
+fn open_client(runtime: &PrivateRuntime, url: &str) -> Result<Client, DbError> {
+    let target = url.to_owned();
+    let (client, connection) = wait(
+        runtime
+            .handle()
+            .spawn(async move { tokio_postgres::connect(&target, NoTls).await }),
+    )
+    .map_err(|err| DbError::Postgres(err.to_string()))??;
+    runtime.handle().spawn(async move {
+        if let Err(err) = connection.await {
+            tracing::error!(error = %err, "postgres connection ended");
+        }
+    });
+    Ok(client)
 }
 
 /// A row of any of the column types our schema uses (BIGINT, INTEGER, BOOLEAN, TEXT).
