@@ -235,7 +235,9 @@ pub async fn serve(config: Config) -> Result<RunningServer, ServeError> {
     ));
     let sip = SipService::new(directory.clone(), config.sip.clone());
     // PostgreSQL: revocations made through another instance close registrations here too.
-    store.on_remote_revocation(crate::revocation::remote_hook(sip.clone(), store.clone()));
+    if store.is_shared() {
+        store.on_remote_revocation(crate::revocation::remote_hook(&sip));
+    }
     let state = AppState {
         store: store.clone(),
         directory: directory.clone(),

@@ -152,7 +152,7 @@ async fn what_one_instance_writes_and_revokes_holds_at_the_other() {
 }
 
 #[tokio::test]
-async fn queued_call_events_are_claimed_by_one_live_instance_only() {
+async fn queued_call_events_and_saved_calls_are_claimed_by_one_live_instance_only() {
     let Some(Instances { one, two, url, .. }) = two_instances().await else {
         return;
     };
@@ -178,6 +178,20 @@ async fn queued_call_events_are_claimed_by_one_live_instance_only() {
     assert!(two.store.queued_callbacks().unwrap().is_empty());
     // Instance one does not take its own row again, nor the one instance two now owns.
     assert!(one.store.queued_callbacks().unwrap().is_empty());
+
+    // Saved calls (for their `end` after a restart) likewise: a starting instance takes over
+    // the calls of a dead one, never those a live instance routes.
+    one.store.save_call("live-call", "{}").unwrap();
+    one.store.save_call("orphan-call", "{}").unwrap();
+    common::pg_execute(
+        &url,
+        "UPDATE active_calls SET owner = '1:1' WHERE call_id = 'orphan-call'",
+    );
+    assert_eq!(
+        two.store.saved_calls().unwrap(),
+        vec![("orphan-call".to_owned(), "{}".to_owned())]
+    );
+    assert!(two.store.saved_calls().unwrap().is_empty());
     one.stop().await;
     two.stop().await;
 }

@@ -96,10 +96,12 @@ UPDATE applications SET callback_secret = lower(hex(randomblob(32)));
     ),
     (
         7,
-        "callback queue owners",
-        // The instance that queued the event (`db::callback_queue`): with several instances
-        // on one database, each delivers its own and claims only those of dead instances.
-        "ALTER TABLE callback_queue ADD COLUMN owner TEXT NOT NULL DEFAULT '';",
+        "callback queue and call owners",
+        // The instance that queued the event or routes the call (`db::callback_queue`): with
+        // several instances on one database, each delivers its own events and ends its own
+        // calls, and claims only those of dead instances.
+        "ALTER TABLE callback_queue ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE active_calls ADD COLUMN owner TEXT NOT NULL DEFAULT '';",
     ),
 ];
 

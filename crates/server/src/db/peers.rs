@@ -14,9 +14,10 @@ use super::postgres::Notice;
 use super::sql::Conn;
 use super::{SipView, Store};
 
-/// Called with `(aor, token username or None for all)` for each `sip_revocations` row another
-/// instance committed, after the view was reloaded.
-pub type RevocationHook = Box<dyn Fn(&str, Option<&str>) + Send + Sync>;
+/// Called with `(aor, token username or None for all, whether the AOR's endpoint still
+/// exists)` for each `sip_revocations` row another instance committed, after the view was
+/// reloaded (and with no lock held).
+pub type RevocationHook = Box<dyn Fn(&str, Option<&str>, bool) + Send + Sync>;
 
 impl Store {
     /// Sets what to do with revocations made through other instances (once; PostgreSQL only
@@ -87,12 +88,27 @@ fn run(
             }
         }
         let Some(hook) = hook.get() else { continue };
-        for notice in &batch {
-            if let Some((aor, username)) = notice.payload.as_deref().and_then(revocation) {
-                hook(aor, username);
-            }
+        let revoked: Vec<(&str, Option<&str>, bool)> = {
+            let view = view.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+            batch
+                .iter()
+                .filter_map(|notice| notice.payload.as_deref().and_then(revocation))
+                .map(|(aor, username)| (aor, username, endpoint_exists(&view, aor)))
+                .collect()
+        };
+        for (aor, username, exists) in revoked {
+            hook(aor, username, exists);
         }
     }
+}
+
+/// True if the endpoint of `aor` (`user@<domain>.<realm>`) is in `view`.
+fn endpoint_exists(view: &SipView, aor: &str) -> bool {
+    let Some((user, host)) = aor.rsplit_once('@') else {
+        return false;
+    };
+    let domain = host.split('.').next().unwrap_or_default();
+    view.endpoint_by_name(domain, user).is_some()
 }
 
 /// `sip_revocations <aor> <username or empty>` → `(aor, username)`.
