@@ -286,7 +286,15 @@ fn run_list(conn: &Conn, migrations: &[(i64, &str, &str)]) -> Result<(), DbError
         )";
     match conn.dialect() {
         Dialect::Sqlite => conn.batch(create)?,
-        Dialect::Postgres => conn.batch(&for_postgres(0, create))?,
+        // Created only if missing (IF NOT EXISTS would log a notice at every start).
+        Dialect::Postgres => {
+            let exists = conn
+                .query_one("SELECT to_regclass('schema_migrations') IS NOT NULL", &[])?
+                .bool(0)?;
+            if !exists {
+                conn.batch(&for_postgres(0, create))?;
+            }
+        }
     }
     let applied: Vec<i64> = conn
         .query_all(
