@@ -28,6 +28,19 @@ pub struct Kamailio {
     pub port: u16,
     secret: String,
     db: PathBuf,
+    /// The node's address (`KAM_LISTEN_ADDR`) and, for a cluster node, its peers
+    /// (`KAM_DMQ_PEERS`: `ip:port,…`).
+    pub addr: String,
+    peers: Option<String>,
+}
+
+/// A free TCP port on `addr` (bind 0, read it, release it for Kamailio).
+pub fn free_port(addr: &str) -> u16 {
+    std::net::TcpListener::bind((addr, 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 impl Kamailio {
@@ -45,9 +58,31 @@ impl Kamailio {
             port,
             secret: secret.to_owned(),
             db: db.to_owned(),
+            addr: "127.0.0.1".to_owned(),
+            peers: None,
         };
         kamailio.run_start();
         kamailio
+    }
+
+    /// Starts one node of a cluster (`run.sh` with `KAM_LISTEN_ADDR=addr`,
+    /// `KAM_DMQ_PEERS=peers`) on `addr:port`.
+    pub fn start_node(secret: &str, db: &Path, addr: &str, port: u16, peers: &str) -> Kamailio {
+        let kamailio = Kamailio {
+            run_dir: tempfile::tempdir().unwrap(),
+            port,
+            secret: secret.to_owned(),
+            db: db.to_owned(),
+            addr: addr.to_owned(),
+            peers: Some(peers.to_owned()),
+        };
+        kamailio.run_start();
+        kamailio
+    }
+
+    /// Stops this node (as `run.sh stop`: SIGTERM, then SIGKILL after 5 s).
+    pub fn stop(&self) {
+        self.run_stop();
     }
 
     fn run_start(&self) {
@@ -60,6 +95,8 @@ impl Kamailio {
             ])
             .env("BWCLIENT_TOKEN_SECRET", &self.secret)
             .env("BWCLIENT_DB", &self.db)
+            .env("KAM_LISTEN_ADDR", &self.addr)
+            .env("KAM_DMQ_PEERS", self.peers.as_deref().unwrap_or(""))
             .output()
             .expect("bash runs; kamailio must be installed (npm test's setup installs it)");
         assert!(
@@ -129,7 +166,12 @@ impl Drop for Kamailio {
 pub type Ws = tokio_tungstenite::WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>;
 
 pub async fn connect(port: u16) -> Ws {
-    let mut req = format!("ws://127.0.0.1:{port}/")
+    connect_to("127.0.0.1", port).await
+}
+
+/// A WebSocket (subprotocol `sip`) to `addr:port`.
+pub async fn connect_to(addr: &str, port: u16) -> Ws {
+    let mut req = format!("ws://{addr}:{port}/")
         .into_client_request()
         .unwrap();
     req.headers_mut()
