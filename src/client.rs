@@ -42,12 +42,12 @@ fn parse_token(raw: &str) -> Result<Token, JsValue> {
     Token::parse(raw).map_err(|e| error(Code::BadToken, e.message()))
 }
 
-/// The phone for `aor`, logging in with `login` at `url`. `token_on_invite`: the legacy
+/// The phone for `aor`, logging in with `login` at `urls` (tried in order, never empty). `token_on_invite`: the legacy
 /// facade's token also rides on INVITE (see `UaConfig::token_on_invite`).
 fn new_phone(
     aor: Uri,
     login: Login,
-    url: String,
+    urls: Vec<String>,
     token: Option<Token>,
     mut options: PhoneOptions,
     token_on_invite: bool,
@@ -59,7 +59,7 @@ fn new_phone(
     config.user_agent = Some(["BWClient/", env!("CARGO_PKG_VERSION")].concat());
     config.register_expires = options.register_expires;
     config.seed = random_seed();
-    config.transport = if url.starts_with("wss:") {
+    config.transport = if urls.first().is_some_and(|url| url.starts_with("wss:")) {
         WsTransport::Wss
     } else {
         WsTransport::Ws
@@ -67,7 +67,7 @@ fn new_phone(
     config.trace = options.log_level == Level::Debug;
     config.trickle_ice = options.trickle != Trickle::Off;
     config.invite_headers = std::mem::take(&mut options.extra_headers);
-    PhoneInner::new(Ua::new(config), options, url, token)
+    PhoneInner::new(Ua::new(config), options, urls, token)
 }
 
 /// Logs in and waits for the registration (`BWClient.login`; the browser tests call it too).
@@ -83,12 +83,9 @@ pub async fn login_phone(token: String, options: JsValue) -> Result<Phone, JsVal
         })?,
         None => Uri::sip(Some(&token.user), &token.host),
     };
-    let url = options
-        .server
-        .clone()
-        .unwrap_or_else(|| token.ws_url.clone());
+    let urls = options.server_list(&token.ws_urls);
     let login = Login::Token(token.clone());
-    let phone = new_phone(aor, login, url, Some(token), options, false);
+    let phone = new_phone(aor, login, urls, Some(token), options, false);
     phone.start().await?;
     Ok(Phone::wrap(phone))
 }
@@ -128,27 +125,27 @@ impl BWClient {
         #[wasm_bindgen(unchecked_param_type = "LegacyPhoneConfig")] config: JsValue,
     ) -> Result<Phone, JsValue> {
         let config = LegacyConfig::read(&config)?;
-        let (login, token, default_url) = match (config.auth_token, config.password) {
+        let (login, token, default_urls) = match (config.auth_token, config.password) {
             (Some(raw), _) => {
                 let token = parse_token(&raw)?;
-                let url = token.ws_url.clone();
-                (Login::Token(token.clone()), Some(token), url)
+                let urls = token.ws_urls.clone();
+                (Login::Token(token.clone()), Some(token), urls)
             }
             (None, password) => {
                 let login = Login::Password {
                     username: config.username.clone(),
                     password: password.unwrap_or_default(),
                 };
-                (login, None, same_origin_ws_url())
+                (login, None, vec![same_origin_ws_url()])
             }
         };
-        let url = config.options.server.clone().unwrap_or(default_url);
+        let urls = config.options.server_list(&default_urls);
         let aor = Uri::sip(Some(&config.username), &config.domain);
         let token_on_invite = token.is_some();
         Ok(Phone::wrap(new_phone(
             aor,
             login,
-            url,
+            urls,
             token,
             config.options,
             token_on_invite,

@@ -40,6 +40,9 @@ pub enum Trickle {
 pub struct PhoneOptions {
     /// WebSocket URL; default: the one in the token.
     pub server: Option<String>,
+    /// WebSocket URLs to fail over along, in order (never empty when set); default: the
+    /// token's list. Exclusive with `server`.
+    pub servers: Vec<String>,
     /// Our SIP URI; default: the token's identity.
     pub uri: Option<String>,
     pub display_name: Option<String>,
@@ -74,6 +77,7 @@ impl Default for PhoneOptions {
     fn default() -> Self {
         PhoneOptions {
             server: None,
+            servers: Vec::new(),
             uri: None,
             display_name: None,
             ice_servers: JsValue::UNDEFINED,
@@ -185,6 +189,23 @@ fn header_lines(field: &str, value: &JsValue) -> Result<Vec<(HeaderName, String)
         .ok_or_else(|| bad(field, problem))
 }
 
+/// A non-empty array of `ws://` / `wss://` URLs (the `servers` option).
+fn ws_urls(field: &str, value: &JsValue) -> Result<Vec<String>, JsValue> {
+    let problem = "must be a non-empty array of ws:// or wss:// URLs";
+    if !Array::is_array(value) {
+        return Err(bad(field, problem));
+    }
+    let urls = Array::from(value)
+        .iter()
+        .map(|url| {
+            url.as_string()
+                .filter(|u| bwclient_sip::token::is_ws_url(u))
+        })
+        .collect::<Option<Vec<_>>>();
+    urls.filter(|urls| !urls.is_empty())
+        .ok_or_else(|| bad(field, problem))
+}
+
 impl PhoneOptions {
     /// Reads `BWClient.login` options (an object, or `undefined` for the defaults).
     pub fn read(options: &JsValue) -> Result<PhoneOptions, JsValue> {
@@ -194,7 +215,19 @@ impl PhoneOptions {
                 return Err(bad(&key, "is unknown"));
             }
         }
+        if o.server.is_some() && !o.servers.is_empty() {
+            return Err(bad("servers", "cannot be given with server"));
+        }
         Ok(o)
+    }
+
+    /// The servers to try, in order: `server`, else `servers`, else `fallback` (the token's).
+    pub fn server_list(&self, fallback: &[String]) -> Vec<String> {
+        match &self.server {
+            Some(server) => vec![server.clone()],
+            None if !self.servers.is_empty() => self.servers.clone(),
+            None => fallback.to_vec(),
+        }
     }
 
     /// Sets option `k` from `value`; `Ok(false)` when there is no such option.
@@ -202,6 +235,7 @@ impl PhoneOptions {
         let v = &value;
         match k {
             "server" => self.server = Some(text(k, v)?),
+            "servers" => self.servers = ws_urls(k, v)?,
             "uri" => self.uri = Some(text(k, v)?),
             "displayName" => self.display_name = Some(text(k, v)?),
             "iceServers" => {

@@ -33,13 +33,20 @@ pub struct Status {
     pub status: u16,
 }
 
-/// `reconnecting`.
+/// `reconnecting`: `server` is the URL the next attempt goes to.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Reconnecting {
+pub struct Reconnecting<'a> {
     pub attempt: u32,
     pub delay_ms: u32,
     pub close_code: u16,
+    pub server: &'a str,
+}
+
+/// `reconnected`: the server URL the phone is on now.
+#[derive(Serialize)]
+pub struct Reconnected<'a> {
+    pub server: &'a str,
 }
 
 /// `tokenWillExpire`.
@@ -108,7 +115,8 @@ pub struct AudioDevice {
     pub name: String,
 }
 
-/// `call.getInfo()`: the legacy shape plus `held`, `remoteHeld`, `startTime`, `duration`.
+/// `call.getInfo()`: the legacy shape plus `held`, `remoteHeld`, `startTime`, `duration` and
+/// `server` (the URL the phone is on; `null` once the phone is gone).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CallInfo<'a> {
@@ -125,4 +133,5 @@ pub struct CallInfo<'a> {
     pub remote_held: bool,
     pub start_time: Option<f64>,
     pub duration: f64,
+    pub server: Option<&'a str>,
 }

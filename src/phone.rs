@@ -13,7 +13,8 @@ use crate::phone_inner::PhoneInner;
 
 /// A logged-in phone. Events (`phone.on(name, fn)`): `registered` (alias
 /// `registrationSuccess`), `registrationFailed` (`{code, status, reason}`), `unregistered`,
-/// `incomingCall` (a `Call`), `reconnecting` (`{attempt, delayMs, closeCode}`), `reconnected`,
+/// `incomingCall` (a `Call`), `reconnecting` (`{attempt, delayMs, closeCode, server}`: the
+/// server the next attempt goes to), `reconnected` (`{server}`),
 /// `tokenWillExpire` (`{expiresAt, secondsLeft}`), `message` (`{from, contentType, body}`),
 /// `log` (`{level, message}`, with `logLevel: 'debug'`).
 #[wasm_bindgen]
@@ -96,6 +97,13 @@ impl Phone {
     #[wasm_bindgen(getter)]
     pub fn uri(&self) -> String {
         self.inner.uri()
+    }
+
+    /// The server URL the phone is connected to (while reconnecting: the one it tries next).
+    /// With several servers (the `servers` option or the token's list) it changes on failover.
+    #[wasm_bindgen(getter)]
+    pub fn server(&self) -> String {
+        self.inner.server().to_owned()
     }
 
     /// True while the phone holds a registration.

@@ -80,6 +80,21 @@ impl ReconnectPolicy {
     }
 }
 
+/// The index, in a list of `count` servers, that the retry after a close goes to when the
+/// phone was on `current`: after a 1001 ([`CLOSE_GOING_AWAY`]) the first retry goes to the same
+/// server (it is being restarted or replaced on purpose, RFC 6455 §7.4.1); any other close,
+/// and any failed retry, moves on to the next one, wrapping round to the first.
+pub fn next_server(current: usize, count: usize, close_code: u16, attempt: u32) -> usize {
+    if count == 0 {
+        return 0;
+    }
+    if close_code == CLOSE_GOING_AWAY && attempt == 0 {
+        current % count
+    } else {
+        (current + 1) % count
+    }
+}
+
 fn clamp01(value: f64) -> f64 {
     if value.is_nan() {
         0.0
@@ -106,6 +121,23 @@ mod tests {
             ..policy
         };
         assert_eq!(tight.delay_after_close(1001, 0, 0.0), 40);
+    }
+
+    #[test]
+    fn servers_rotate_in_order_and_wrap() {
+        // A drop or a failed connect moves on; the list wraps round.
+        assert_eq!(next_server(0, 3, 1006, 0), 1);
+        assert_eq!(next_server(1, 3, 1006, 4), 2);
+        assert_eq!(next_server(2, 3, 1006, 1), 0);
+        // One server: always that one.
+        assert_eq!(next_server(0, 1, 1006, 0), 0);
+        assert_eq!(next_server(0, 1, 1001, 0), 0);
+        // Going Away: the same server once, then the next if it is not back.
+        assert_eq!(next_server(1, 3, 1001, 0), 1);
+        assert_eq!(next_server(1, 3, 1001, 1), 2);
+        // Out-of-range input never panics.
+        assert_eq!(next_server(7, 3, 1001, 0), 1);
+        assert_eq!(next_server(5, 0, 1006, 0), 0);
     }
 
     fn no_jitter() -> ReconnectPolicy {

@@ -11,7 +11,9 @@ export type BWErrorCode = 'bad_token' | 'token_expired' | 'auth_failed' | 'regis
   | 'media_failed' | 'logged_out' | 'message_failed';
 export interface BWError extends Error { code: BWErrorCode; }
 export interface LoginOptions {
-  server?: string; uri?: string; displayName?: string;
+  server?: string;
+  /** ws:// or wss:// URLs to fail over along, in order (default: the token's); not with `server`. */
+  servers?: string[]; uri?: string; displayName?: string;
   iceServers?: RTCIceServer[]; iceGatheringTimeoutMs?: number; logLevel?: LogLevel;
   extraHeaders?: string[]; register?: boolean; microphoneId?: string; speakerId?: string;
   ringback?: boolean; ringtone?: boolean; reconnect?: { initialMs?: number; maxMs?: number };
@@ -31,6 +33,7 @@ export interface CallInfo {
   localUri: string; remoteUri: string; localId: string; remoteId: string;
   localName: string | null; remoteName: string | null; microphoneMuted: boolean;
   held: boolean; remoteHeld: boolean; startTime: number | null; duration: number;
+  /** The server URL the phone is on; null once the phone is gone. */ server: string | null;
 }
 export interface CallStats {
   codec: string | null; rtt: number | null; jitter: number | null; packetsLost: number;
@@ -47,7 +50,11 @@ export interface HoldInfo { by: 'local' | 'remote'; }
 export interface DtmfInfo { digit: string; duration: number; transport: 'info'; }
 export interface RegistrationInfo { expires: number; status: number; }
 export interface RegistrationFailure { code: BWErrorCode; status: number; reason: string; }
-export interface ReconnectingInfo { attempt: number; delayMs: number; closeCode: number; }
+export interface ReconnectingInfo {
+  attempt: number; delayMs: number; closeCode: number;
+  /** The server URL the next attempt goes to. */ server: string;
+}
+export interface ReconnectedInfo { /** The server URL the phone is on now. */ server: string; }
 export interface TokenExpiryInfo { expiresAt: number; secondsLeft: number; }
 export interface SipMessageInfo { from: string; contentType: string; body: string; }
 export interface LogEntry { level: LogLevel; message: string; }
@@ -58,7 +65,7 @@ export interface PhoneEvents {
   unregistered: (info: { status: number }) => void;
   incomingCall: (call: Call) => void;
   reconnecting: (info: ReconnectingInfo) => void;
-  reconnected: () => void;
+  reconnected: (info: ReconnectedInfo) => void;
   tokenWillExpire: (info: TokenExpiryInfo) => void;
   message: (info: SipMessageInfo) => void;
   log: (entry: LogEntry) => void;

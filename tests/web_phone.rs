@@ -74,6 +74,37 @@ async fn bad_and_expired_tokens_are_rejected_with_their_codes() {
 }
 
 #[wasm_bindgen_test]
+async fn login_falls_through_the_servers_list_to_one_that_answers() {
+    // Nothing listens on the first: login moves on at once and registers on the second.
+    let list: js_sys::Array = ["ws://127.0.0.1:65535/sip", ws_url()]
+        .iter()
+        .map(|u| JsValue::from(*u))
+        .collect();
+    let phone = login_with("alice", &[("servers", list.into())]).await;
+    assert!(phone.registered());
+    assert_eq!(phone.server(), ws_url());
+    logout(&phone).await;
+    // None answers: transport_failed, saying so.
+    let dead: js_sys::Array = ["ws://127.0.0.1:65535/sip", "ws://127.0.0.1:65534/sip"]
+        .iter()
+        .map(|u| JsValue::from(*u))
+        .collect();
+    let err = login_phone(
+        token("alice", 600).await,
+        options(&[("servers", dead.into())]),
+    )
+    .await
+    .err()
+    .expect("refused");
+    assert_eq!(code_of(&err), "transport_failed");
+    assert!(
+        message_of(&err).contains("any of the servers"),
+        "{}",
+        message_of(&err)
+    );
+}
+
+#[wasm_bindgen_test]
 async fn options_are_checked_field_by_field() {
     let refused = |extra: &[(&str, JsValue)]| {
         let opts = options(extra);
@@ -123,6 +154,31 @@ async fn options_are_checked_field_by_field() {
     let err = refused(&[("reconnect", nested.into())]).await;
     assert!(
         message_of(&err).contains("reconnect.factor"),
+        "{}",
+        message_of(&err)
+    );
+    // `servers`: a non-empty array of ws:// or wss:// URLs, and not with `server`.
+    let urls = |list: &[&str]| {
+        JsValue::from(
+            list.iter()
+                .map(|u| JsValue::from(*u))
+                .collect::<js_sys::Array>(),
+        )
+    };
+    for bad in [
+        JsValue::from("ws://a.test/sip"),
+        urls(&[]),
+        urls(&["ws://a.test/sip", "http://b.test/sip"]),
+        js_sys::Array::of1(&7.into()).into(),
+    ] {
+        let err = refused(&[("servers", bad)]).await;
+        assert_eq!(code_of(&err), "bad_options");
+        assert!(message_of(&err).contains("servers"), "{}", message_of(&err));
+    }
+    let both = [("server", ws_url().into()), ("servers", urls(&[ws_url()]))];
+    let err = refused(&both).await;
+    assert!(
+        message_of(&err).contains("servers cannot be given with server"),
         "{}",
         message_of(&err)
     );
@@ -529,6 +585,14 @@ async fn server_drops_the_socket_mid_call_and_the_client_reconnects_with_the_cal
         .wait("reconnected", "the client is back and registered")
         .await;
     assert!(c.alice.registered());
+    // One server: the same one, named in the event, the property and the call's info.
+    assert_eq!(
+        events.field("reconnected", "server").as_deref(),
+        Some(ws_url())
+    );
+    assert_eq!(c.alice.server(), ws_url());
+    let info = c.a_call.get_info();
+    assert_eq!(Reflect::get(&info, &"server".into()).unwrap(), ws_url());
     // Media never stopped: it is peer to peer.
     let before = packets_received(&c.a_call).await;
     sleep(300).await;

@@ -18,6 +18,14 @@
 # RUN_DIR (for tests: browsers need --ignore-certificate-errors or the cert trusted).
 #   deploy/kamailio/run.sh stop RUN_DIR
 #
+# Cluster node (deploy/kamailio/README.md, "Cluster"): the same command with
+#   KAM_LISTEN_ADDR=127.0.0.2        this node's address (default 127.0.0.1): ws/wss listeners,
+#                                    its DMQ address and the Path it writes into registrations
+#   KAM_DMQ_PEERS=127.0.0.3:15066,…  the other nodes (address:ws port; port defaults to WS_PORT):
+#                                    DMQ notification peers, and the only addresses whose plain-TCP
+#                                    SIP requests are trusted as relayed by a node
+# With KAM_DMQ_PEERS set the node runs -A WITH_CLUSTER (DMQ, dmq_usrloc, Path).
+#
 # RUN_DIR receives kamailio.cfg, secret.cfg (mode 600), the pid files and kamailio.log, and
 # keeps kamailio-state.db: Kamailio's own SQLite file (registrations and dialogs, so calls
 # survive a restart), created on first start from Kamailio's shipped schema
@@ -41,7 +49,27 @@ start)
   cp "$here/kamailio.cfg" "$run/kamailio.cfg"
   umask 077
   printf 'modparam("auth_ephemeral", "secret", "%s")\n' "$secret" > "$run/secret.cfg"
-  defines=(-A "WS_PORT=$port")
+  addr="${KAM_LISTEN_ADDR:-127.0.0.1}"
+  case "$addr" in *[!0-9.]*|'') echo "KAM_LISTEN_ADDR must be an IPv4 address" >&2; exit 2;; esac
+  defines=(-A "WS_PORT=$port" -A "LISTEN_IP=$addr")
+  if [ -n "${KAM_DMQ_PEERS:-}" ]; then
+    peers_route='route[CLUSTER_PEER] {'$'\n'
+    first=""
+    IFS=',' read -r -a peers <<<"$KAM_DMQ_PEERS"
+    for p in "${peers[@]}"; do
+      p="${p// /}"; [ -n "$p" ] || continue
+      case "$p" in *:*) pip="${p%%:*}"; pport="${p##*:}";; *) pip="$p"; pport="$port";; esac
+      case "$pip$pport" in *[!0-9.]*) echo "KAM_DMQ_PEERS: bad peer $p (ip[:port])" >&2; exit 2;; esac
+      first+="modparam(\"dmq\", \"notification_address\", \"sip:$pip:$pport;transport=tcp\")"$'\n'
+      peers_route+=$'\t'"if (\$var(peer_ip) == \"$pip\") return 1;"$'\n'
+    done
+    [ -n "$first" ] || { echo "KAM_DMQ_PEERS: no peer" >&2; exit 2; }
+    peers_route+=$'\t''return -1;'$'\n''}'$'\n'
+    printf '%s' "$peers_route" > "$run/cluster-peers.cfg"
+    printf 'modparam("dmq", "server_address", "sip:%s:%s;transport=tcp")\nmodparam("dmq", "multi_notify", 0)\n%s' \
+      "$addr" "$port" "$first" > "$run/cluster.cfg"
+    defines+=(-A WITH_CLUSTER)
+  fi
   # Kamailio's own state (usrloc location, dialog, dialog_vars), read-write, WAL; separate from
   # bwclient-server's database, which it only reads.
   state="$run/kamailio-state.db"
@@ -104,9 +132,9 @@ start)
   echo $! > "$run/kamailio.main.pid"
   # Ready when the listener accepts connections.
   for _ in $(seq 1 100); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null \
-      && { [ -z "$wss_port" ] || (exec 3<>"/dev/tcp/127.0.0.1/$wss_port") 2>/dev/null; }; then
-      echo "kamailio listening on ws://127.0.0.1:$port${wss_port:+ and wss://127.0.0.1:$wss_port}"; exit 0
+    if (exec 3<>"/dev/tcp/$addr/$port") 2>/dev/null \
+      && { [ -z "$wss_port" ] || (exec 3<>"/dev/tcp/$addr/$wss_port") 2>/dev/null; }; then
+      echo "kamailio listening on ws://$addr:$port${wss_port:+ and wss://$addr:$wss_port}"; exit 0
     fi
     kill -0 "$(cat "$run/kamailio.main.pid")" 2>/dev/null || { tail -20 "$run/kamailio.log" >&2; exit 1; }
     sleep 0.1

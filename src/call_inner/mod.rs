@@ -197,13 +197,15 @@ impl CallInner {
             .ok_or_else(|| error(Code::InvalidState, "the call has no media"))
     }
 
-    /// `getInfo()`: the legacy shape plus `held`, `remoteHeld`, `startTime`, `duration`.
+    /// `getInfo()`: the legacy shape plus `held`, `remoteHeld`, `startTime`, `duration`,
+    /// `server`.
     pub fn info(&self) -> JsValue {
         let local = self.phone.local_aor();
         let local_uri = local.as_ref().map(Uri::to_text).unwrap_or_default();
         let remote_uri = self.remote.to_text();
         let start = self.connected_at.get();
         let end = self.ended_at.get().unwrap_or_else(wall_ms);
+        let server = self.phone.server();
         to_js(&CallInfo {
             direction: self.direction_name(),
             status: self.status_name(),
@@ -221,6 +223,7 @@ impl CallInner {
             remote_held: self.remote_held.get(),
             start_time: start,
             duration: start.map_or(0.0, |start| (end - start).max(0.0)),
+            server: server.as_deref(),
         })
     }
 

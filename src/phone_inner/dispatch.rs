@@ -29,8 +29,7 @@ impl PhoneInner {
                 self.emitter.emit("registrationSuccess", &info);
                 self.resolve_login();
                 if self.reconnected_pending.replace(false) {
-                    log::log("reconnected");
-                    self.emitter.emit0("reconnected");
+                    self.emit_reconnected();
                 }
                 self.run_deferred();
             }

@@ -61,6 +61,11 @@ impl PhoneLink {
         Some(aor)
     }
 
+    /// The server URL the phone is on (or trying), while it exists.
+    pub fn server(&self) -> Option<String> {
+        Some(self.0.upgrade()?.server().to_owned())
+    }
+
     /// While the phone is reconnecting, keeps `op` until it is back (so an in-dialog request
     /// goes out on the new socket) and returns true; false when the phone is up.
     pub fn defer(&self, op: Box<dyn FnOnce()>) -> bool {

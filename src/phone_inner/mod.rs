@@ -93,7 +93,12 @@ pub struct PhoneInner {
     me: Weak<PhoneInner>,
     ua: RefCell<Ua>,
     options: Rc<PhoneOptions>,
-    url: String,
+    /// The server URLs, tried in order (never empty).
+    servers: Vec<String>,
+    /// The index in `servers` of the one the phone is on, or is trying.
+    server_at: Cell<usize>,
+    /// How many servers the pending `login()` has tried: it fails once each refused.
+    login_tries: Cell<usize>,
     token: RefCell<Option<Token>>,
     emitter: Emitter,
     lifecycle: Cell<Lifecycle>,
@@ -125,7 +130,12 @@ pub struct PhoneInner {
 
 impl PhoneInner {
     /// A phone that has not connected yet; [`PhoneInner::connect`] opens the socket.
-    pub fn new(ua: Ua, options: PhoneOptions, url: String, token: Option<Token>) -> Rc<Self> {
+    pub fn new(
+        ua: Ua,
+        options: PhoneOptions,
+        servers: Vec<String>,
+        token: Option<Token>,
+    ) -> Rc<Self> {
         log::set_level(options.log_level);
         let tones = Tones::with_ringtone_url(options.ringtone_url.clone());
         let phone = Rc::new_cyclic(|me: &Weak<PhoneInner>| {
@@ -145,7 +155,9 @@ impl PhoneInner {
                 me: me.clone(),
                 ua: RefCell::new(ua),
                 options: Rc::new(options),
-                url,
+                servers,
+                server_at: Cell::new(0),
+                login_tries: Cell::new(0),
                 token: RefCell::new(token),
                 emitter: Emitter::default(),
                 lifecycle: Cell::new(Lifecycle::Idle),
@@ -179,6 +191,12 @@ impl PhoneInner {
         }
     }
 
+    /// The server URL the phone is on (while reconnecting: the one it tries next).
+    pub fn server(&self) -> &str {
+        let at = self.server_at.get();
+        self.servers.get(at).map_or("", String::as_str)
+    }
+
     /// Waits for the first registration, as `login()` does; fails after `loginTimeoutMs`.
     pub async fn start(self: &Rc<Self>) -> Result<(), JsValue> {
         let (promise, waiter) = Waiter::new();
@@ -205,9 +223,10 @@ impl PhoneInner {
             Lifecycle::Idle => self.lifecycle.set(Lifecycle::Starting),
             _ => {}
         }
-        log::log(&["connecting to ", &self.url].concat());
+        let url = self.server();
+        log::log(&["connecting to ", url].concat());
         let me = self.me.clone();
-        let opened = Transport::connect(&self.url, move |event| {
+        let opened = Transport::connect(url, move |event| {
             if let Some(phone) = me.upgrade() {
                 phone.on_transport(event);
             }
@@ -300,8 +319,22 @@ impl PhoneInner {
                 match self.lifecycle.get() {
                     Lifecycle::LoggedOut | Lifecycle::Idle => {}
                     Lifecycle::Starting if self.login_waiter.borrow().is_some() => {
-                        let err = error(Code::TransportFailed, "could not connect to the server");
-                        self.fail_login(&err);
+                        // Login falls through the list at once: each server once, in order.
+                        let tried = self.login_tries.get() + 1;
+                        if tried < self.servers.len() {
+                            self.login_tries.set(tried);
+                            let next = (self.server_at.get() + 1) % self.servers.len();
+                            log::warn("could not connect to the server, trying the next one");
+                            self.server_at.set(next);
+                            self.connect();
+                        } else {
+                            let reason = if self.servers.len() > 1 {
+                                "could not connect to any of the servers"
+                            } else {
+                                "could not connect to the server"
+                            };
+                            self.fail_login(&error(Code::TransportFailed, reason));
+                        }
                     }
                     Lifecycle::Starting => {
                         // The legacy register(): no promise to reject, so say it and retry.
@@ -340,14 +373,22 @@ impl PhoneInner {
             && self.reconnected_pending.replace(false);
         self.resolve_login();
         if reconnected {
-            log::log("reconnected");
-            self.emitter.emit0("reconnected");
+            self.emit_reconnected();
         }
         self.run_deferred();
     }
 
+    /// `reconnected`, with the server the phone is on now.
+    fn emit_reconnected(&self) {
+        let server = self.server();
+        log::log(&["reconnected to ", server].concat());
+        let info = crate::payloads::Reconnected { server };
+        self.emitter.emit("reconnected", &to_js(&info));
+    }
+
     /// Opens a new socket after an exponential back-off with jitter ([`crate::reconnect`]), at
-    /// once after a 1001 Going Away (a server shutting down on purpose).
+    /// once after a 1001 Going Away (a server shutting down on purpose), to the next server of
+    /// the list ([`crate::reconnect::next_server`]: the same one first after a 1001).
     fn schedule_reconnect(&self, close_code: u16) {
         if self.lifecycle.get() != Lifecycle::Starting {
             self.lifecycle.set(Lifecycle::Reconnecting);
@@ -358,11 +399,15 @@ impl PhoneInner {
             self.options
                 .reconnect
                 .delay_after_close(close_code, attempt, js_sys::Math::random());
+        let at = self.server_at.get();
+        let next = crate::reconnect::next_server(at, self.servers.len(), close_code, attempt);
+        self.server_at.set(next);
         log::log("connection lost, reconnecting");
         let info = Reconnecting {
             attempt: attempt + 1,
             delay_ms,
             close_code,
+            server: self.server(),
         };
         self.emitter.emit("reconnecting", &to_js(&info));
         let me = self.me.clone();

@@ -26,8 +26,8 @@ use crate::store_directory::StoreDirectory;
 pub struct AppState {
     pub store: Store,
     pub directory: Arc<StoreDirectory>,
-    /// The WebSocket URL minted tokens carry.
-    pub ws_url: Arc<str>,
+    /// The WebSocket URLs minted tokens carry, in order (never empty).
+    pub ws_urls: Arc<[String]>,
     /// Set in demo mode only.
     pub demo: Option<Arc<DemoInfo>>,
     /// The SIP side (the demo's fault button drops connections through it).
@@ -71,8 +71,10 @@ pub enum SecretSource {
 pub struct RunningServer {
     /// The bound address (the real port when the config asked for port 0).
     pub addr: SocketAddr,
-    /// The WebSocket URL in minted tokens.
+    /// The first WebSocket URL in minted tokens.
     pub ws_url: String,
+    /// Every WebSocket URL in minted tokens, in order (`ws_url` first).
+    pub ws_urls: Vec<String>,
     pub store: Store,
     /// The [`crate::directory::Directory`] implementation the SIP side is given.
     pub directory: Arc<StoreDirectory>,
@@ -215,10 +217,12 @@ pub async fn serve(config: Config) -> Result<RunningServer, ServeError> {
         addr: config.listen,
         source,
     })?;
-    let ws_url = config
-        .public_ws_url
-        .clone()
-        .unwrap_or_else(|| default_ws_url(addr));
+    let ws_urls = if config.public_ws_urls.is_empty() {
+        vec![default_ws_url(addr)]
+    } else {
+        config.public_ws_urls.clone()
+    };
+    let ws_url = ws_urls[0].clone();
 
     let mut callback_config = config.callbacks.clone();
     // Demo mode: receivers on the same machine are fine; private networks stay refused.
@@ -262,7 +266,7 @@ pub async fn serve(config: Config) -> Result<RunningServer, ServeError> {
     let state = AppState {
         store: store.clone(),
         directory: directory.clone(),
-        ws_url: Arc::from(ws_url.as_str()),
+        ws_urls: Arc::from(ws_urls.as_slice()),
         demo: demo.clone().map(Arc::new),
         sip: sip.clone(),
         verified: Arc::new(CredentialCache::default()),
@@ -291,6 +295,7 @@ pub async fn serve(config: Config) -> Result<RunningServer, ServeError> {
     Ok(RunningServer {
         addr,
         ws_url,
+        ws_urls,
         store,
         directory,
         user,

@@ -25,9 +25,10 @@ pub struct Config {
     pub pkg_dir: PathBuf,
     /// SIP realm (`--realm`, `BWCLIENT_REALM`): endpoint hosts are `<domain>.<realm>`.
     pub realm: String,
-    /// WebSocket URL put in tokens (`--public-ws-url`, `BWCLIENT_PUBLIC_WS_URL`); default
+    /// WebSocket URLs put in tokens, in the order clients try them (`--public-ws-url`,
+    /// repeatable or comma-separated, `BWCLIENT_PUBLIC_WS_URL` comma-separated); empty means
     /// `ws://<bound address>/sip`.
-    pub public_ws_url: Option<String>,
+    pub public_ws_urls: Vec<String>,
     /// Demo mode (`--demo`, `BWCLIENT_DEMO=1`).
     pub demo: bool,
     /// Token HMAC secret (`BWCLIENT_TOKEN_SECRET`); default: generated once and stored.
@@ -55,7 +56,7 @@ impl Default for Config {
             www_dir: PathBuf::from("www"),
             pkg_dir: PathBuf::from("pkg"),
             realm: "bwclient.test".to_owned(),
-            public_ws_url: None,
+            public_ws_urls: Vec::new(),
             demo: false,
             token_secret: None,
             api_credentials: None,
@@ -98,7 +99,9 @@ USAGE: bwclient-server [OPTIONS]
   --www DIR             demo page folder, at /    [BWCLIENT_WWW, default www]
   --pkg DIR             built client, at /pkg/    [BWCLIENT_PKG, default pkg]
   --realm NAME          SIP realm                 [BWCLIENT_REALM, default bwclient.test]
-  --public-ws-url URL   WebSocket URL in tokens   [BWCLIENT_PUBLIC_WS_URL, default ws://<listen>/sip]
+  --public-ws-url URL   WebSocket URL in tokens; repeat it (or give a comma list) for servers
+                        clients fail over to, in order
+                                                  [BWCLIENT_PUBLIC_WS_URL, default ws://<listen>/sip]
   --demo                create the demo user, domain and endpoints  [BWCLIENT_DEMO=1]
   --demo-drop-origins LIST
                         other origins that may POST /demo/drop (comma-separated; default: same origin only)
@@ -195,6 +198,8 @@ impl Config {
         };
 
         let mut args = args.into_iter();
+        // The first `--public-ws-url` replaces the environment's list; later ones add to it.
+        let mut ws_url_flag_seen = false;
         while let Some(arg) = args.next() {
             let (flag, inline) = match arg.split_once('=') {
                 Some((flag, value)) => (flag.to_owned(), Some(value.to_owned())),
@@ -216,6 +221,10 @@ impl Config {
                             .next()
                             .ok_or_else(|| ConfigError::MissingValue(flag.clone()))?,
                     };
+                    if flag == "--public-ws-url" && !std::mem::replace(&mut ws_url_flag_seen, true)
+                    {
+                        config.public_ws_urls.clear();
+                    }
                     config.set(&flag, &flag, &value)?;
                 }
             }
@@ -253,12 +262,13 @@ impl Config {
             }
             "--callback-ca" => self.callbacks.ca_file = Some(PathBuf::from(value)),
             "--public-ws-url" => {
-                if !(value.starts_with("ws://") || value.starts_with("wss://"))
-                    || value.contains(char::is_whitespace)
-                {
-                    return Err(invalid("expected a ws:// or wss:// URL"));
+                // Appends: the flag is repeatable, and a value may be a comma list.
+                for url in value.split(',').map(str::trim) {
+                    if !bwclient_sip::token::is_ws_url(url) {
+                        return Err(invalid("expected ws:// or wss:// URLs, comma-separated"));
+                    }
+                    self.public_ws_urls.push(url.to_owned());
                 }
-                self.public_ws_url = Some(value.to_owned());
             }
             "--demo-drop-origins" => {
                 let origins: Vec<String> = value
@@ -431,6 +441,38 @@ mod tests {
         assert!(parse(&[], &[("BWCLIENT_DEMO", "maybe")]).is_err());
         assert!(parse(&["--sip-auth-deadline", "0"], &[]).is_err());
         assert!(parse(&["--sip-max-connections-per-addr", "x"], &[]).is_err());
+    }
+
+    #[test]
+    fn public_ws_urls_repeat_and_comma_lists_in_order() {
+        assert!(run(&[], &[]).public_ws_urls.is_empty());
+        let (a, b, c) = (
+            "ws://a.test/sip",
+            "wss://b.test:9/sip",
+            "ws://127.0.0.3:8080/sip",
+        );
+        let flags = run(
+            &["--public-ws-url", a, &format!("--public-ws-url={b}, {c}")],
+            &[],
+        );
+        assert_eq!(flags.public_ws_urls, [a, b, c]);
+        let env = run(&[], &[("BWCLIENT_PUBLIC_WS_URL", &format!("{a},{b}"))]);
+        assert_eq!(env.public_ws_urls, [a, b]);
+        // Flags replace the environment's list rather than adding to it.
+        let both = run(
+            &["--public-ws-url", c],
+            &[("BWCLIENT_PUBLIC_WS_URL", &format!("{a},{b}"))],
+        );
+        assert_eq!(both.public_ws_urls, [c]);
+        for bad in [
+            "ws://a.test/sip,http://b.test",
+            "ws://a.test/sip,",
+            "ws://",
+            "ws://a b",
+        ] {
+            let err = parse(&["--public-ws-url", bad], &[]).unwrap_err();
+            assert!(err.to_string().contains("ws:// or wss://"), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -151,7 +151,7 @@ pub async fn drop_connections(
     let from = check_origin(
         text(header::ORIGIN),
         text(header::HOST),
-        &state.ws_url,
+        state.ws_urls.first().map_or("", String::as_str),
         &state.demo_drop_origins,
     );
     if from == OriginCheck::Foreign {

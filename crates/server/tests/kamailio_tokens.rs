@@ -57,7 +57,7 @@ async fn kamailio_accepts_rest_minted_tokens_for_their_identity_only() {
         token.expires,
         "alice",
         &host,
-        &token.ws_url,
+        token.ws_url(),
     );
     let refused = register_with_token(&mut ws, "alice", &host, &forged, "kam-forged").await;
     assert!(
@@ -72,7 +72,7 @@ async fn kamailio_accepts_rest_minted_tokens_for_their_identity_only() {
         1_000_000,
         "alice",
         &host,
-        &token.ws_url,
+        token.ws_url(),
     );
     let late = register_with_token(&mut ws, "alice", &host, &expired, "kam-expired").await;
     assert!(

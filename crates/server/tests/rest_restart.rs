@@ -109,7 +109,10 @@ async fn configured_credentials_and_secret_are_used() {
     let server = start_with(Config {
         token_secret: Some("test-only-configured-secret-0123456789".into()),
         api_credentials: Some(("test-token".into(), "test-only-api-secret".into())),
-        public_ws_url: Some("wss://sip.example.test/sip".into()),
+        public_ws_urls: vec![
+            "wss://sip.example.test/sip".into(),
+            "wss://sip2.example.test:8443/sip".into(),
+        ],
         realm: "example.test".into(),
         ..config(dir.path())
     })
@@ -133,7 +136,15 @@ async fn configured_credentials_and_secret_are_used() {
         )
         .await;
     let token = Token::parse(res["token"].as_str().unwrap()).unwrap();
-    assert_eq!(token.ws_url, "wss://sip.example.test/sip");
+    // Every configured URL, in order: the client fails over along this list.
+    assert_eq!(
+        token.ws_urls,
+        [
+            "wss://sip.example.test/sip",
+            "wss://sip2.example.test:8443/sip"
+        ]
+    );
+    assert_eq!(server.ws_urls, token.ws_urls);
     assert_eq!(token.host, "acme.example.test");
     server.stop().await;
 }
@@ -189,7 +200,7 @@ async fn demo_mode_is_idempotent_and_hands_out_tokens() {
         assert_eq!(body.expires, 86_400);
         let record = check_token(server.directory.as_ref(), &body.token, now_unix()).unwrap();
         assert_eq!(record.user, name);
-        assert_eq!(Token::parse(&body.token).unwrap().ws_url, server.ws_url);
+        assert_eq!(Token::parse(&body.token).unwrap().ws_url(), server.ws_url);
     }
     for query in ["", "?endpoint=mallory", "?endpoint="] {
         let res = anonymous

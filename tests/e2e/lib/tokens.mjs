@@ -1,5 +1,6 @@
 // Tokens in the bwclient_sip::token::Token format (crates/sip/src/token.rs):
-//   B64URL("v1 <expiry>:<user>@<host> <ws_url>") "." B64URL(HMAC-SHA1(secret, "<expiry>:<user>@<host>"))
+//   B64URL("v1 <expiry>:<user>@<host> <ws_url> [<ws_url> …]") "." B64URL(HMAC-SHA1(secret, "<expiry>:<user>@<host>"))
+// (several URLs when the server has several --public-ws-url: the client fails over along them)
 // Three ways to get one: the demo endpoint, the REST API (real endpoints, any lifetime), or minted
 // here with the shared test secret (any user/host). bwclient-server records every token it mints
 // and refuses any other (issue 11, hole 4): tokens minted here serve only for expired or forged
@@ -9,12 +10,15 @@ import crypto from 'node:crypto';
 import { env } from './env.mjs';
 import { withTimeout } from './wait.mjs';
 
-/** Decodes a token: {username, password, user, host, expires, wsUrl}. */
+/** Decodes a token: {username, password, user, host, expires, wsUrl (the first), wsUrls}. */
 export function decodeToken(token) {
   const [payload, sig] = token.trim().split('.');
   if (!payload || !sig) throw new Error(`not a token: ${token}`);
-  const [version, username, wsUrl, extra] = Buffer.from(payload, 'base64url').toString('utf8').split(' ');
-  if (version !== 'v1' || !username || !wsUrl || extra !== undefined) throw new Error(`bad token payload: ${token}`);
+  const [version, username, ...wsUrls] = Buffer.from(payload, 'base64url').toString('utf8').split(' ');
+  const wsUrl = wsUrls[0];
+  if (version !== 'v1' || !username || !wsUrl || !wsUrls.every((u) => /^wss?:\/\/\S+$/.test(u))) {
+    throw new Error(`bad token payload: ${token}`);
+  }
   const colon = username.indexOf(':');
   const identity = username.slice(colon + 1);
   const at = identity.lastIndexOf('@');
@@ -25,6 +29,7 @@ export function decodeToken(token) {
     host: identity.slice(at + 1),
     expires: Number(username.slice(0, colon)),
     wsUrl,
+    wsUrls,
   };
 }
 

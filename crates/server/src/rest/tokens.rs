@@ -59,12 +59,13 @@ pub fn mint_for(
             .store
             .record_token(&username, &endpoint.id, expires, now)?
         {
-            let token = Token::mint(
+            let ws_urls: Vec<&str> = state.ws_urls.iter().map(String::as_str).collect();
+            let token = Token::mint_urls(
                 &state.directory.token_secret(),
                 expires,
                 &endpoint.name,
                 &host,
-                &state.ws_url,
+                &ws_urls,
             );
             return Ok((token, lifetime - back));
         }

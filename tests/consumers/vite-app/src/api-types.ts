@@ -16,6 +16,12 @@ export async function usage(token: string): Promise<void> {
   phone.on('registrationFailed', ({ code, status, reason }) => console.warn(code, status, reason));
   phone.on('tokenWillExpire', ({ secondsLeft }) => console.info(secondsLeft.toFixed(0)));
   phone.on('log', ({ level, message }) => console.debug(level, message));
+  phone.on('reconnecting', ({ attempt, server }) => console.info(attempt, server));
+  phone.on('reconnected', ({ server }) => console.info(server === phone.server));
+  const failover = await BWClient.login(token, { servers: ['wss://a.example.test/sip', 'wss://b.example.test/sip'] });
+  const on: string = failover.server;
+  const callServer: string | null = failover.call('bob').getInfo().server;
+  console.info(on, callServer);
 
   const call: Call = phone.call('bob', { extraHeaders: ['X-Foo: bar'] });
   call.on('ended', ({ reason, code }) => console.info(reason, code ?? 0));
@@ -37,6 +43,10 @@ export async function usage(token: string): Promise<void> {
   await BWClient.login(token, { logLevel: 'loud' });
   // @ts-expect-error -- not an option
   await BWClient.login(token, { sever: 'wss://typo.example.test' });
+  // @ts-expect-error -- `servers` is a list
+  await BWClient.login(token, { servers: 'wss://a.example.test/sip' });
+  // @ts-expect-error -- `phone.server` is read-only
+  phone.server = 'wss://elsewhere.example.test/sip';
   // @ts-expect-error -- an incoming call has no `pickUp`
   phone.on('incomingCall', (c) => c.pickUp());
   // @ts-expect-error -- `held` is a boolean
