@@ -127,7 +127,13 @@ impl Store {
                 self.set_user_credentials(user, token, secret)
             }
             (None, Some((token, secret))) => self.create_user(name, token, secret),
-            (None, None) => self.create_user(name, &new_id("t"), &new_secret(32)),
+            (None, None) => match self.create_user(name, &new_id("t"), &new_secret(32)) {
+                // Another instance sharing the database created it first (PostgreSQL).
+                Err(DbError::Conflict(_)) => self
+                    .user_by_name(name)?
+                    .ok_or_else(|| DbError::Conflict(format!("user {name}"))),
+                other => other,
+            },
         }
     }
 
