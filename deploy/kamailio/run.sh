@@ -8,11 +8,23 @@
 # (read only) to refuse revoked tokens and disabled endpoints and to drop the registrations
 # bwclient-server revokes. BWCLIENT_DB=none runs without it: tokens are then valid until they
 # expire, whatever happens to them or their endpoint at bwclient-server (not for production).
+# $BWCLIENT_DB_URL (postgres://user@host:port/db), when set, names bwclient-server's PostgreSQL
+# database instead (bwclient-server --database): the same queries through db_postgres, so every
+# Kamailio node reading it refuses a token revoked through any API instance. It wins over
+# $BWCLIENT_DB.
 #
 # With WSS_PORT it also listens for wss (TLS). The certificate is $BWCLIENT_TLS_CERT and
 # $BWCLIENT_TLS_KEY if set, else a self-signed one for localhost/127.0.0.1 made with openssl in
 # RUN_DIR (for tests: browsers need --ignore-certificate-errors or the cert trusted).
 #   deploy/kamailio/run.sh stop RUN_DIR
+#
+# Cluster node (deploy/kamailio/README.md, "Cluster"): the same command with
+#   KAM_LISTEN_ADDR=127.0.0.2        this node's address (default 127.0.0.1): ws/wss listeners,
+#                                    its DMQ address and the Path it writes into registrations
+#   KAM_DMQ_PEERS=127.0.0.3:15066,…  the other nodes (address:ws port; port defaults to WS_PORT):
+#                                    DMQ notification peers, and the only addresses whose plain-TCP
+#                                    SIP requests are trusted as relayed by a node
+# With KAM_DMQ_PEERS set the node runs -A WITH_CLUSTER (DMQ, dmq_usrloc, Path).
 #
 # RUN_DIR receives kamailio.cfg, secret.cfg (mode 600), the pid files and kamailio.log, and
 # keeps kamailio-state.db: Kamailio's own SQLite file (registrations and dialogs, so calls
@@ -37,7 +49,27 @@ start)
   cp "$here/kamailio.cfg" "$run/kamailio.cfg"
   umask 077
   printf 'modparam("auth_ephemeral", "secret", "%s")\n' "$secret" > "$run/secret.cfg"
-  defines=(-A "WS_PORT=$port")
+  addr="${KAM_LISTEN_ADDR:-127.0.0.1}"
+  case "$addr" in *[!0-9.]*|'') echo "KAM_LISTEN_ADDR must be an IPv4 address" >&2; exit 2;; esac
+  defines=(-A "WS_PORT=$port" -A "LISTEN_IP=$addr")
+  if [ -n "${KAM_DMQ_PEERS:-}" ]; then
+    peers_route='route[CLUSTER_PEER] {'$'\n'
+    first=""
+    IFS=',' read -r -a peers <<<"$KAM_DMQ_PEERS"
+    for p in "${peers[@]}"; do
+      p="${p// /}"; [ -n "$p" ] || continue
+      case "$p" in *:*) pip="${p%%:*}"; pport="${p##*:}";; *) pip="$p"; pport="$port";; esac
+      case "$pip$pport" in *[!0-9.]*) echo "KAM_DMQ_PEERS: bad peer $p (ip[:port])" >&2; exit 2;; esac
+      first+="modparam(\"dmq\", \"notification_address\", \"sip:$pip:$pport;transport=tcp\")"$'\n'
+      peers_route+=$'\t'"if (\$var(peer_ip) == \"$pip\") return 1;"$'\n'
+    done
+    [ -n "$first" ] || { echo "KAM_DMQ_PEERS: no peer" >&2; exit 2; }
+    peers_route+=$'\t''return -1;'$'\n''}'$'\n'
+    printf '%s' "$peers_route" > "$run/cluster-peers.cfg"
+    printf 'modparam("dmq", "server_address", "sip:%s:%s;transport=tcp")\nmodparam("dmq", "multi_notify", 0)\n%s' \
+      "$addr" "$port" "$first" > "$run/cluster.cfg"
+    defines+=(-A WITH_CLUSTER)
+  fi
   # Kamailio's own state (usrloc location, dialog, dialog_vars), read-write, WAL; separate from
   # bwclient-server's database, which it only reads.
   state="$run/kamailio-state.db"
@@ -54,8 +86,24 @@ start)
   printf 'modparam("usrloc", "db_url", "sqlite:///%s")\nmodparam("dialog", "db_url", "sqlite:///%s")\nmodparam("sqlops", "sqlcon", "st=>sqlite:///%s")\n' \
     "$state" "$state" "$state" > "$run/state.cfg"
   defines+=(-A WITH_STATE_DB)
-  db="${BWCLIENT_DB:?set BWCLIENT_DB to the bwclient-server database file (or none)}"
-  if [ "$db" = none ]; then
+  db_url="${BWCLIENT_DB_URL:-}"
+  if [ -n "$db_url" ]; then
+    # bwclient-server on PostgreSQL (--database): the same queries through db_postgres, read
+    # only per session (default_transaction_read_only, route[BW_QUERY_ONLY]).
+    case "$db_url" in
+      postgres://*) ;;
+      *) echo "BWCLIENT_DB_URL must be postgres://user@host:port/db" >&2; exit 2;;
+    esac
+    case "$db_url" in *'"'*|*'\'*|*"'"*|*' '*) echo "BWCLIENT_DB_URL must not contain quotes, backslashes or spaces" >&2; exit 2;; esac
+    printf 'modparam("sqlops", "sqlcon", "bw=>%s")\n' "$db_url" > "$run/db.cfg"
+    defines+=(-A WITH_TOKEN_DB -A WITH_BW_POSTGRES)
+    db=postgres
+  else
+    db="${BWCLIENT_DB:?set BWCLIENT_DB to the bwclient-server database file (or none), or BWCLIENT_DB_URL}"
+  fi
+  if [ "$db" = postgres ]; then
+    :
+  elif [ "$db" = none ]; then
     echo "warning: BWCLIENT_DB=none: revoked tokens and disabled endpoints stay valid at Kamailio" >&2
   else
     case "$db" in *'"'*|*'\'*) echo "BWCLIENT_DB must not contain quotes or backslashes" >&2; exit 2;; esac
@@ -84,9 +132,9 @@ start)
   echo $! > "$run/kamailio.main.pid"
   # Ready when the listener accepts connections.
   for _ in $(seq 1 100); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null \
-      && { [ -z "$wss_port" ] || (exec 3<>"/dev/tcp/127.0.0.1/$wss_port") 2>/dev/null; }; then
-      echo "kamailio listening on ws://127.0.0.1:$port${wss_port:+ and wss://127.0.0.1:$wss_port}"; exit 0
+    if (exec 3<>"/dev/tcp/$addr/$port") 2>/dev/null \
+      && { [ -z "$wss_port" ] || (exec 3<>"/dev/tcp/$addr/$wss_port") 2>/dev/null; }; then
+      echo "kamailio listening on ws://$addr:$port${wss_port:+ and wss://$addr:$wss_port}"; exit 0
     fi
     kill -0 "$(cat "$run/kamailio.main.pid")" 2>/dev/null || { tail -20 "$run/kamailio.log" >&2; exit 1; }
     sleep 0.1

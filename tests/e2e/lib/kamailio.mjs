@@ -33,3 +33,20 @@ export async function persistedDialogs() {
   const { stdout } = await run('sqlite3', [file, sql], { timeout: 5_000 });
   return Number(stdout.trim());
 }
+
+/**
+ * A node of a Kamailio cluster (deploy/kamailio/run.sh with KAM_LISTEN_ADDR and KAM_DMQ_PEERS,
+ * deploy/kamailio/README.md "Cluster"), reading the harness server's database like the main
+ * Kamailio. `peers` is a list of "ip:port". Its run directory is test-artifacts/e2e/kamailio-<name>
+ * (kamailio.log kept). Returns {name, ws, stop()}; stop() is idempotent.
+ */
+export async function startClusterNode(name, addr, port, peers) {
+  const dir = path.join(env.artifacts, `kamailio-${name}`);
+  const opts = { timeout: 20_000, env: { ...process.env, KAM_LISTEN_ADDR: addr, KAM_DMQ_PEERS: peers.join(',') } };
+  await run(SCRIPT, ['start', dir, String(port)], opts);
+  return {
+    name,
+    ws: `ws://${addr}:${port}`,
+    stop: () => run(SCRIPT, ['stop', dir], { timeout: 15_000 }),
+  };
+}

@@ -27,12 +27,37 @@ pub struct Kamailio {
     run_dir: tempfile::TempDir,
     pub port: u16,
     secret: String,
-    db: PathBuf,
+    /// How run.sh finds bwclient-server's database: `BWCLIENT_DB` (a SQLite file) or
+    /// `BWCLIENT_DB_URL` (PostgreSQL), and its value.
+    db: (&'static str, String),
+    /// The node's address (`KAM_LISTEN_ADDR`) and, for a cluster node, its peers
+    /// (`KAM_DMQ_PEERS`: `ip:port,…`).
+    pub addr: String,
+    peers: Option<String>,
+}
+
+/// A free TCP port on `addr` (bind 0, read it, release it for Kamailio).
+pub fn free_port(addr: &str) -> u16 {
+    std::net::TcpListener::bind((addr, 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 impl Kamailio {
     /// Starts the profile with `secret`, reading bwclient-server's database file `db`.
     pub fn start(secret: &str, db: &Path) -> Kamailio {
+        Self::start_on(secret, ("BWCLIENT_DB", db.to_string_lossy().into_owned()))
+    }
+
+    /// Starts the profile with `secret`, reading bwclient-server's PostgreSQL database `url`
+    /// (`$BWCLIENT_DB_URL`, db_postgres).
+    pub fn start_postgres(secret: &str, url: &str) -> Kamailio {
+        Self::start_on(secret, ("BWCLIENT_DB_URL", url.to_owned()))
+    }
+
+    fn start_on(secret: &str, db: (&'static str, String)) -> Kamailio {
         let run_dir = tempfile::tempdir().unwrap();
         // A free port: bind 0, read it, release it for Kamailio.
         let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -44,10 +69,45 @@ impl Kamailio {
             run_dir,
             port,
             secret: secret.to_owned(),
-            db: db.to_owned(),
+            db,
+            addr: "127.0.0.1".to_owned(),
+            peers: None,
         };
         kamailio.run_start();
         kamailio
+    }
+
+    /// Starts one node of a cluster (`run.sh` with `KAM_LISTEN_ADDR=addr`,
+    /// `KAM_DMQ_PEERS=peers`) on `addr:port`.
+    pub fn start_node(secret: &str, db: &Path, addr: &str, port: u16, peers: &str) -> Kamailio {
+        let db = ("BWCLIENT_DB", db.to_string_lossy().into_owned());
+        Self::start_node_on(secret, db, addr, port, peers)
+    }
+
+    /// [`Kamailio::start_node`] reading bwclient-server's database as `db` says:
+    /// `("BWCLIENT_DB", file)` or `("BWCLIENT_DB_URL", "postgres://…")`.
+    pub fn start_node_on(
+        secret: &str,
+        db: (&'static str, String),
+        addr: &str,
+        port: u16,
+        peers: &str,
+    ) -> Kamailio {
+        let kamailio = Kamailio {
+            run_dir: tempfile::tempdir().unwrap(),
+            port,
+            secret: secret.to_owned(),
+            db,
+            addr: addr.to_owned(),
+            peers: Some(peers.to_owned()),
+        };
+        kamailio.run_start();
+        kamailio
+    }
+
+    /// Stops this node (as `run.sh stop`: SIGTERM, then SIGKILL after 5 s).
+    pub fn stop(&self) {
+        self.run_stop();
     }
 
     fn run_start(&self) {
@@ -59,7 +119,9 @@ impl Kamailio {
                 &self.port.to_string(),
             ])
             .env("BWCLIENT_TOKEN_SECRET", &self.secret)
-            .env("BWCLIENT_DB", &self.db)
+            .env(self.db.0, &self.db.1)
+            .env("KAM_LISTEN_ADDR", &self.addr)
+            .env("KAM_DMQ_PEERS", self.peers.as_deref().unwrap_or(""))
             .output()
             .expect("bash runs; kamailio must be installed (npm test's setup installs it)");
         assert!(
@@ -129,7 +191,12 @@ impl Drop for Kamailio {
 pub type Ws = tokio_tungstenite::WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>;
 
 pub async fn connect(port: u16) -> Ws {
-    let mut req = format!("ws://127.0.0.1:{port}/")
+    connect_to("127.0.0.1", port).await
+}
+
+/// A WebSocket (subprotocol `sip`) to `addr:port`.
+pub async fn connect_to(addr: &str, port: u16) -> Ws {
+    let mut req = format!("ws://{addr}:{port}/")
         .into_client_request()
         .unwrap();
     req.headers_mut()
