@@ -11,7 +11,8 @@
 # 3. Time for a phone to be reachable again after its node dies, and the audio gap of a call
 #    across it: the e2e spec ours-cluster-kamailio (our client, real Chromium) run
 #    BENCH_CLUSTER_FAILOVER_REPS times (needs pkg/ built and target/debug/bwclient-server).
-# Writes bench/out/cluster/cluster.json and prints the RESULTS.md section (markdown) at the end.
+# Writes bench/out/cluster/cluster.json and the "Kamailio cluster" section of bench/RESULTS.md
+# (bench/cluster-report.mjs; ~5 min).
 # Nodes run in a private network namespace on 127.0.0.2 / 127.0.0.3, BWCLIENT_DB=none (the token
 # database query is not part of these figures), -m 1024 MB shared memory.
 set -euo pipefail
