@@ -42,7 +42,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 if [ "$WITH_TEST" = 1 ]; then
-  APT_PKGS="chromium chromium-driver kamailio kamailio-websocket-modules kamailio-autheph-modules kamailio-tls-modules kamailio-outbound-modules kamailio-extra-modules kamailio-sqlite-modules sqlite3 iproute2 openssl"
+  APT_PKGS="chromium chromium-driver kamailio kamailio-websocket-modules kamailio-autheph-modules kamailio-tls-modules kamailio-outbound-modules kamailio-extra-modules kamailio-sqlite-modules kamailio-postgres-modules postgresql sqlite3 iproute2 openssl"
   missing=""
   for p in $APT_PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

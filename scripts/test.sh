@@ -15,6 +15,16 @@ step "cargo clippy (workspace, all targets, -D warnings; and the browser crate f
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 cargo clippy -p bwclient --target wasm32-unknown-unknown --all-targets -- -D warnings
 
+step "PostgreSQL for the native tests (scripts/pg.sh: initdb/pg_ctl in a temp dir, private port)"
+pg_dir="$(mktemp -d /tmp/bwclient-test-pg.XXXXXX)"
+trap 'bash scripts/pg.sh stop "$pg_dir"; rm -rf "$pg_dir"' EXIT
+pg_port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+# The REST, SIP-view and revocation tests run on SQLite and on a fresh database of this server
+# each; with REQUIRE set, a test without it fails instead of running the SQLite half only.
+BWCLIENT_TEST_POSTGRES="$(bash scripts/pg.sh start "$pg_dir" "$pg_port")"
+export BWCLIENT_TEST_POSTGRES BWCLIENT_TEST_REQUIRE_POSTGRES=1
+echo "$BWCLIENT_TEST_POSTGRES"
+
 step "native tests (cargo test --workspace)"
 cargo test --workspace --all-features --no-run
 set +e

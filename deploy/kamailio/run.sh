@@ -8,6 +8,10 @@
 # (read only) to refuse revoked tokens and disabled endpoints and to drop the registrations
 # bwclient-server revokes. BWCLIENT_DB=none runs without it: tokens are then valid until they
 # expire, whatever happens to them or their endpoint at bwclient-server (not for production).
+# $BWCLIENT_DB_URL (postgres://user@host:port/db), when set, names bwclient-server's PostgreSQL
+# database instead (bwclient-server --database): the same queries through db_postgres, so every
+# Kamailio node reading it refuses a token revoked through any API instance. It wins over
+# $BWCLIENT_DB.
 #
 # With WSS_PORT it also listens for wss (TLS). The certificate is $BWCLIENT_TLS_CERT and
 # $BWCLIENT_TLS_KEY if set, else a self-signed one for localhost/127.0.0.1 made with openssl in
@@ -90,8 +94,24 @@ start)
   printf 'modparam("usrloc", "db_url", "sqlite:///%s")\nmodparam("dialog", "db_url", "sqlite:///%s")\nmodparam("sqlops", "sqlcon", "st=>sqlite:///%s")\n' \
     "$state" "$state" "$state" > "$run/state.cfg"
   defines+=(-A WITH_STATE_DB)
-  db="${BWCLIENT_DB:?set BWCLIENT_DB to the bwclient-server database file (or none)}"
-  if [ "$db" = none ]; then
+  db_url="${BWCLIENT_DB_URL:-}"
+  if [ -n "$db_url" ]; then
+    # bwclient-server on PostgreSQL (--database): the same queries through db_postgres, read
+    # only per session (default_transaction_read_only, route[BW_QUERY_ONLY]).
+    case "$db_url" in
+      postgres://*) ;;
+      *) echo "BWCLIENT_DB_URL must be postgres://user@host:port/db" >&2; exit 2;;
+    esac
+    case "$db_url" in *'"'*|*'\'*|*"'"*|*' '*) echo "BWCLIENT_DB_URL must not contain quotes, backslashes or spaces" >&2; exit 2;; esac
+    printf 'modparam("sqlops", "sqlcon", "bw=>%s")\n' "$db_url" > "$run/db.cfg"
+    defines+=(-A WITH_TOKEN_DB -A WITH_BW_POSTGRES)
+    db=postgres
+  else
+    db="${BWCLIENT_DB:?set BWCLIENT_DB to the bwclient-server database file (or none), or BWCLIENT_DB_URL}"
+  fi
+  if [ "$db" = postgres ]; then
+    :
+  elif [ "$db" = none ]; then
     echo "warning: BWCLIENT_DB=none: revoked tokens and disabled endpoints stay valid at Kamailio" >&2
   else
     case "$db" in *'"'*|*'\'*) echo "BWCLIENT_DB must not contain quotes or backslashes" >&2; exit 2;; esac

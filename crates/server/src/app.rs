@@ -162,6 +162,10 @@ pub const SHUTDOWN_BOUND: Duration = Duration::from_secs(5);
 /// weaken it; 32 bytes leaves margin).
 pub const MIN_TOKEN_SECRET: usize = 32;
 
+/// How often an instance on a shared database claims the queued call events of instances that
+/// are gone.
+const ORPHANED_EVENTS_CLAIM_PERIOD: Duration = Duration::from_secs(30);
+
 /// The settings key of the generated token secret.
 const TOKEN_SECRET_KEY: &str = "token_secret";
 
@@ -172,7 +176,7 @@ pub async fn serve(config: Config) -> Result<RunningServer, ServeError> {
             return Err(ServeError::WeakTokenSecret(secret.len()));
         }
     }
-    let store = Store::open(&config.db_file())?;
+    let store = Store::open_database(&config.database())?;
     // Secrets stored in clear by older versions are hashed before anything reads them.
     let hashed =
         store.hash_clear_api_secrets()? + store.hash_clear_endpoint_passwords(&config.realm)?;
@@ -231,6 +235,23 @@ pub async fn serve(config: Config) -> Result<RunningServer, ServeError> {
     if resumed > 0 {
         tracing::info!(resumed, "call events from before the restart queued again");
     }
+    if store.is_shared() {
+        // Several instances: events an instance that died left are taken up by a live one
+        // now and then, not only when an instance next starts (`db::callback_queue`).
+        let callbacks = callbacks.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(ORPHANED_EVENTS_CLAIM_PERIOD);
+            tick.tick().await;
+            loop {
+                tick.tick().await;
+                let callbacks = callbacks.clone();
+                let claimed = tokio::task::spawn_blocking(move || callbacks.resume()).await;
+                if let Ok(n @ 1..) = claimed {
+                    tracing::info!(n, "call events of a stopped instance taken up");
+                }
+            }
+        });
+    }
     let directory = Arc::new(StoreDirectory::new(
         store.clone(),
         &config.realm,
@@ -238,6 +259,10 @@ pub async fn serve(config: Config) -> Result<RunningServer, ServeError> {
         callbacks,
     ));
     let sip = SipService::new(directory.clone(), config.sip.clone());
+    // PostgreSQL: revocations made through another instance close registrations here too.
+    if store.is_shared() {
+        store.on_remote_revocation(crate::revocation::remote_hook(&sip));
+    }
     let state = AppState {
         store: store.clone(),
         directory: directory.clone(),

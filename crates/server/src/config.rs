@@ -16,6 +16,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// SQLite file (`--db`, `BWCLIENT_DB`); default `<data>/bwclient.db`.
     pub db_path: Option<PathBuf>,
+    /// PostgreSQL instead of SQLite (`--database postgres://user@host:port/db`,
+    /// `BWCLIENT_DATABASE`): several instances may share it.
+    pub database_url: Option<String>,
     /// The demo page (`--www`, `BWCLIENT_WWW`), served at `/`.
     pub www_dir: PathBuf,
     /// The built client (`--pkg`, `BWCLIENT_PKG`), served at `/pkg/`.
@@ -49,6 +52,7 @@ impl Default for Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: PathBuf::from("data"),
             db_path: None,
+            database_url: None,
             www_dir: PathBuf::from("www"),
             pkg_dir: PathBuf::from("pkg"),
             realm: "bwclient.test".to_owned(),
@@ -90,6 +94,8 @@ USAGE: bwclient-server [OPTIONS]
   --listen ADDR         listen address            [BWCLIENT_LISTEN, default 127.0.0.1:8080]
   --data DIR            data folder               [BWCLIENT_DATA, default data]
   --db FILE             SQLite file               [BWCLIENT_DB, default <data>/bwclient.db]
+  --database URL        PostgreSQL instead: postgres://user[:password]@host:port/db
+                        (several instances may share it)  [BWCLIENT_DATABASE]
   --www DIR             demo page folder, at /    [BWCLIENT_WWW, default www]
   --pkg DIR             built client, at /pkg/    [BWCLIENT_PKG, default pkg]
   --realm NAME          SIP realm                 [BWCLIENT_REALM, default bwclient.test]
@@ -124,6 +130,7 @@ const VALUED: &[(&str, &str)] = &[
     ("--listen", "BWCLIENT_LISTEN"),
     ("--data", "BWCLIENT_DATA"),
     ("--db", "BWCLIENT_DB"),
+    ("--database", "BWCLIENT_DATABASE"),
     ("--www", "BWCLIENT_WWW"),
     ("--pkg", "BWCLIENT_PKG"),
     ("--realm", "BWCLIENT_REALM"),
@@ -143,6 +150,14 @@ const VALUED: &[(&str, &str)] = &[
 
 impl Config {
     /// The SQLite file path.
+    /// Where the data lives: PostgreSQL if `--database` was given, else the SQLite file.
+    pub fn database(&self) -> crate::db::Database {
+        match &self.database_url {
+            Some(url) => crate::db::Database::Postgres(url.clone()),
+            None => crate::db::Database::Sqlite(self.db_file()),
+        }
+    }
+
     pub fn db_file(&self) -> PathBuf {
         self.db_path
             .clone()
@@ -231,6 +246,12 @@ impl Config {
             }
             "--data" => self.data_dir = PathBuf::from(value),
             "--db" => self.db_path = Some(PathBuf::from(value)),
+            "--database" => {
+                if !(value.starts_with("postgres://") || value.starts_with("postgresql://")) {
+                    return Err(invalid("expected postgres://user@host:port/db"));
+                }
+                self.database_url = Some(value.to_owned());
+            }
             "--www" => self.www_dir = PathBuf::from(value),
             "--pkg" => self.pkg_dir = PathBuf::from(value),
             "--realm" => {

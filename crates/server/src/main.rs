@@ -79,7 +79,14 @@ fn print_banner(config: &Config, server: &bwclient_server::app::RunningServer) {
     let base = server.base_url();
     println!("bwclient-server listening on {base}");
     println!("  SIP over WebSocket: {}", server.ws_url);
-    println!("  database: {}", config.db_file().display());
+    match &config.database_url {
+        // The URL may hold a password: print where, not how.
+        Some(url) => println!(
+            "  database: PostgreSQL at {}",
+            url.rsplit_once('@').map_or(url.as_str(), |(_, at)| at)
+        ),
+        None => println!("  database: {}", config.db_file().display()),
+    }
     println!(
         "  token secret: {}",
         match server.secret_source {

@@ -26,6 +26,25 @@ pub fn token_revoked(state: &AppState, endpoint: &Endpoint, username: &str) -> R
     Ok(())
 }
 
+/// What to do with a `sip_revocations` row another instance wrote (PostgreSQL, `db::peers`):
+/// close the registrations it names here, as that instance did for its own. A row for all of
+/// an AOR's registrations says "disabled" if the endpoint is still there, else "deleted".
+/// Holds the SIP service weakly: the store holds the hook, and the service the store.
+pub fn remote_hook(sip: &std::sync::Arc<crate::sip::SipService>) -> crate::db::RevocationHook {
+    let sip = std::sync::Arc::downgrade(sip);
+    Box::new(move |aor: &str, username: Option<&str>, exists: bool| {
+        let (Some((user, host)), Some(sip)) = (aor.rsplit_once('@'), sip.upgrade()) else {
+            return;
+        };
+        let reason = match (username, exists) {
+            (Some(_), _) => RevokeReason::TokenRevoked,
+            (None, true) => RevokeReason::EndpointDisabled,
+            (None, false) => RevokeReason::EndpointDeleted,
+        };
+        sip.revoke(user, host, username, reason);
+    })
+}
+
 /// `endpoint` was disabled or deleted (`reason` says which): all its registrations go.
 pub fn endpoint_revoked(
     state: &AppState,

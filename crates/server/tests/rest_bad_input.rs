@@ -6,7 +6,6 @@ use common::{start, Api};
 use reqwest::Method;
 use serde_json::json;
 
-#[tokio::test]
 async fn malformed_incomplete_and_wrongly_typed_bodies_are_400() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path()).await;
@@ -200,7 +199,6 @@ async fn missing_or_wrong_credentials_are_401() {
     server.stop().await;
 }
 
-#[tokio::test]
 async fn another_users_resources_are_404() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path()).await;
@@ -300,7 +298,6 @@ async fn another_users_resources_are_404() {
     server.stop().await;
 }
 
-#[tokio::test]
 async fn duplicate_names_are_409() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path()).await;
@@ -369,3 +366,10 @@ async fn unknown_routes_and_methods_are_json() {
     assert_eq!(res.status, 404);
     server.stop().await;
 }
+
+// SQLite and PostgreSQL (`common::on_both_backends`).
+crate::on_both_backends!(
+    malformed_incomplete_and_wrongly_typed_bodies_are_400,
+    another_users_resources_are_404,
+    duplicate_names_are_409,
+);

@@ -6,7 +6,6 @@ use bwclient_server::directory::Directory;
 use common::{start, Api};
 use serde_json::json;
 
-#[tokio::test]
 async fn full_lifecycle() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path()).await;
@@ -215,3 +214,6 @@ async fn full_lifecycle() {
     api.create("/domains", json!({ "name": "acme" })).await;
     server.stop().await;
 }
+
+// SQLite and PostgreSQL (`common::on_both_backends`).
+crate::on_both_backends!(full_lifecycle,);

@@ -13,7 +13,6 @@ use common::{config, start_with, Api};
 use reqwest::Method;
 use serde_json::json;
 
-#[tokio::test]
 async fn restart_keeps_resources_credentials_secret_and_revocations() {
     let dir = tempfile::tempdir().unwrap();
     // No configured secret or credentials: both are generated on the first start.
@@ -105,7 +104,6 @@ async fn restart_keeps_resources_credentials_secret_and_revocations() {
     second.stop().await;
 }
 
-#[tokio::test]
 async fn configured_credentials_and_secret_are_used() {
     let dir = tempfile::tempdir().unwrap();
     let server = start_with(Config {
@@ -151,7 +149,6 @@ async fn configured_credentials_and_secret_are_used() {
     server.stop().await;
 }
 
-#[tokio::test]
 async fn demo_mode_is_idempotent_and_hands_out_tokens() {
     let dir = tempfile::tempdir().unwrap();
     let demo_config = || Config {
@@ -228,3 +225,10 @@ async fn demo_token_is_404_outside_demo_mode() {
     assert!(server.store.user_by_name("demo").unwrap().is_none());
     server.stop().await;
 }
+
+// SQLite and PostgreSQL (`common::on_both_backends`).
+crate::on_both_backends!(
+    restart_keeps_resources_credentials_secret_and_revocations,
+    configured_credentials_and_secret_are_used,
+    demo_mode_is_idempotent_and_hands_out_tokens,
+);

@@ -118,7 +118,6 @@ async fn answer(listener: &TcpListener, status: &str) -> String {
     String::from_utf8(got).unwrap()
 }
 
-#[tokio::test]
 async fn call_events_reach_the_application_with_retries() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path()).await;
@@ -195,3 +194,6 @@ async fn sip_websocket_is_mounted_on_the_same_port() {
     drop(socket);
     server.stop().await;
 }
+
+// SQLite and PostgreSQL (`common::on_both_backends`).
+crate::on_both_backends!(call_events_reach_the_application_with_retries,);

@@ -50,7 +50,6 @@ impl Fixture {
     }
 }
 
-#[tokio::test]
 async fn minted_token_verifies_and_describes_itself() {
     let f = fixture().await;
     let before = now_unix();
@@ -193,7 +192,6 @@ async fn tampered_tokens_are_refused() {
     f.server.stop().await;
 }
 
-#[tokio::test]
 async fn revoked_tokens_are_refused() {
     let f = fixture().await;
     let dir = f.server.directory.as_ref();
@@ -252,7 +250,6 @@ async fn revoked_tokens_are_refused() {
     f.server.stop().await;
 }
 
-#[tokio::test]
 async fn a_token_for_one_endpoint_never_authenticates_another() {
     let f = fixture().await;
     let dir = f.server.directory.as_ref();
@@ -294,7 +291,6 @@ async fn a_token_for_one_endpoint_never_authenticates_another() {
     f.server.stop().await;
 }
 
-#[tokio::test]
 async fn disabled_or_deleted_endpoints_do_not_authenticate() {
     let f = fixture().await;
     let dir = f.server.directory.as_ref();
@@ -323,3 +319,11 @@ async fn disabled_or_deleted_endpoints_do_not_authenticate() {
     );
     f.server.stop().await;
 }
+
+// SQLite and PostgreSQL (`common::on_both_backends`).
+crate::on_both_backends!(
+    minted_token_verifies_and_describes_itself,
+    revoked_tokens_are_refused,
+    a_token_for_one_endpoint_never_authenticates_another,
+    disabled_or_deleted_endpoints_do_not_authenticate,
+);

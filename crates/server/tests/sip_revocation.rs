@@ -139,7 +139,6 @@ async fn register_fresh(f: &Fixture, user: &str, token: &str) -> (u16, String) {
 
 // ------------------------------------------------------------------ hole 3
 
-#[tokio::test]
 async fn revoking_a_token_ends_its_registration_connection_and_calls_at_once() {
     let f = fixture().await;
     let (mut alice, alice_token) = f.registered("alice", &f.alice_id).await;
@@ -178,7 +177,6 @@ async fn revoking_a_token_ends_its_registration_connection_and_calls_at_once() {
     f.server.stop().await;
 }
 
-#[tokio::test]
 async fn disabling_an_endpoint_ends_its_registrations_connection_and_calls_at_once() {
     let f = fixture().await;
     let (mut alice, alice_token) = f.registered("alice", &f.alice_id).await;
@@ -229,7 +227,6 @@ async fn disabling_an_endpoint_ends_its_registrations_connection_and_calls_at_on
     f.server.stop().await;
 }
 
-#[tokio::test]
 async fn deleting_an_endpoint_or_its_domain_ends_its_registrations_at_once() {
     let f = fixture().await;
     let (mut alice, alice_token) = f.registered("alice", &f.alice_id).await;
@@ -403,3 +400,10 @@ async fn an_invite_without_credentials_rides_on_the_connection_that_registered()
     );
     f.server.stop().await;
 }
+
+// SQLite and PostgreSQL (`common::on_both_backends`).
+crate::on_both_backends!(
+    revoking_a_token_ends_its_registration_connection_and_calls_at_once,
+    disabling_an_endpoint_ends_its_registrations_connection_and_calls_at_once,
+    deleting_an_endpoint_or_its_domain_ends_its_registrations_at_once,
+);

@@ -123,7 +123,6 @@ async fn invite(caller: &mut Client, target: &str, token: &str) -> u16 {
     }
 }
 
-#[tokio::test]
 async fn endpoint_and_token_writes_are_visible_to_sip_at_once() {
     let f = fixture().await;
     // Create endpoint + mint token: the very next REGISTER is accepted.
@@ -164,7 +163,6 @@ async fn endpoint_and_token_writes_are_visible_to_sip_at_once() {
     f.server.stop().await;
 }
 
-#[tokio::test]
 async fn number_writes_are_visible_to_sip_at_once() {
     let f = fixture().await;
     let bob_token = f.mint(&f.bob_id).await;
@@ -211,7 +209,6 @@ async fn number_writes_are_visible_to_sip_at_once() {
     f.server.stop().await;
 }
 
-#[tokio::test]
 async fn a_restart_loads_the_view_from_the_database() {
     let f = fixture().await;
     let carol = f.create_endpoint("carol").await;
@@ -237,3 +234,10 @@ async fn a_restart_loads_the_view_from_the_database() {
     );
     g.server.stop().await;
 }
+
+// SQLite and PostgreSQL (`common::on_both_backends`).
+crate::on_both_backends!(
+    endpoint_and_token_writes_are_visible_to_sip_at_once,
+    number_writes_are_visible_to_sip_at_once,
+    a_restart_loads_the_view_from_the_database,
+);

@@ -30,7 +30,11 @@ pub struct Queues {
     pub store: Option<Store>,
     /// The next row id: microseconds since the epoch at start, then counting, so ids of this
     /// process follow every id an earlier process used (one event per microsecond of its life).
+    /// On PostgreSQL, scaled by 1024 plus this instance's own residue (`Store::row_id_lane`),
+    /// so instances sharing the table never pick the same id.
     next_row: AtomicI64,
+    /// What `next_row` counts by (1, or 1024 on PostgreSQL).
+    row_step: i64,
     /// Application id → its worker's queue. A worker removes its own entry, under this lock,
     /// when its queue is empty: a push either finds the live queue or starts a new worker.
     by_app: Mutex<HashMap<String, mpsc::Sender<Job>>>,
@@ -43,16 +47,20 @@ impl Queues {
         reports: broadcast::Sender<DeliveryReport>,
         store: Option<Store>,
     ) -> Arc<Queues> {
+        let micros = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(1, |since| since.as_micros() as i64);
+        let (first, row_step) = match store.as_ref().and_then(Store::row_id_lane) {
+            Some(lane) => (micros.saturating_mul(1024) + lane, 1024),
+            None => (micros, 1),
+        };
         Arc::new(Queues {
             sender,
             reports,
             runtime: Handle::current(),
             store,
-            next_row: AtomicI64::new(
-                SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .map_or(1, |since| since.as_micros() as i64),
-            ),
+            next_row: AtomicI64::new(first),
+            row_step,
             by_app: Mutex::new(HashMap::new()),
         })
     }
@@ -62,7 +70,7 @@ impl Queues {
     /// resumed from it already has its row).
     pub fn push(self: &Arc<Self>, mut job: Job) -> bool {
         if let (Some(store), None) = (&self.store, job.row) {
-            let row = self.next_row.fetch_add(1, Ordering::Relaxed);
+            let row = self.next_row.fetch_add(self.row_step, Ordering::Relaxed);
             job.row = Some(row);
             let (application_id, body) = (job.application_id.clone(), job.body.clone());
             store.in_background(move |store| {

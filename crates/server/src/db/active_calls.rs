@@ -1,35 +1,54 @@
 //! Calls the proxy reports to applications, kept while they last (migration 5), so that a
 //! restarted server still sends their `end`. The record is the SIP side's own JSON.
+//!
+//! Each row has an `owner` (migration 7), the instance routing the call: on a PostgreSQL
+//! database shared by several instances, one starting takes over only the calls of instances
+//! that are gone (as `callback_queue` rows), never those another live instance routes (it
+//! would end them for the application after its reconnect grace).
 
-use rusqlite::params;
-
+use super::sql::{args, Dialect};
 use super::{DbError, Store};
 
 impl Store {
     /// Stores (or replaces) the record of call `call_id`.
     pub fn save_call(&self, call_id: &str, record: &str) -> Result<(), DbError> {
-        let conn = self.conn();
-        let mut statement = conn.prepare_cached(
-            "INSERT OR REPLACE INTO active_calls (call_id, record, updated_at) VALUES (?1, ?2, ?3)",
+        self.conn().execute(
+            "INSERT INTO active_calls (call_id, record, updated_at, owner) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (call_id) DO UPDATE SET record = excluded.record,
+                 updated_at = excluded.updated_at, owner = excluded.owner",
+            args![call_id, record, super::now_unix() as i64, &*self.owner],
         )?;
-        statement.execute(params![call_id, record, super::now_unix() as i64])?;
         Ok(())
     }
 
     /// Forgets call `call_id`.
     pub fn forget_call(&self, call_id: &str) -> Result<(), DbError> {
-        let conn = self.conn();
-        let mut statement = conn.prepare_cached("DELETE FROM active_calls WHERE call_id = ?1")?;
-        statement.execute(params![call_id])?;
+        self.conn().execute(
+            "DELETE FROM active_calls WHERE call_id = ?1",
+            args![call_id],
+        )?;
         Ok(())
     }
 
-    /// Every stored call: `(call id, record)`.
+    /// Every stored call no live instance owns, claimed: `(call id, record)` (SQLite: all).
     pub fn saved_calls(&self) -> Result<Vec<(String, String)>, DbError> {
         let conn = self.conn();
-        let mut statement = conn.prepare("SELECT call_id, record FROM active_calls")?;
-        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let claim = match conn.dialect() {
+            Dialect::Sqlite => "UPDATE active_calls SET owner = ?1 RETURNING call_id, record",
+            Dialect::Postgres => {
+                "UPDATE active_calls SET owner = ?1 WHERE call_id IN (
+                     SELECT c.call_id FROM active_calls c
+                     WHERE c.owner <> ?1 AND NOT EXISTS (
+                         SELECT 1 FROM pg_stat_activity a
+                         WHERE c.owner = a.pid || ':' || extract(epoch FROM a.backend_start)::bigint)
+                     FOR UPDATE SKIP LOCKED)
+                 RETURNING call_id, record"
+            }
+        };
+        conn.query_all(claim, args![&*self.owner])?
+            .iter()
+            .map(|row| Ok((row.text(0)?, row.text(1)?)))
+            .collect()
     }
 }
 

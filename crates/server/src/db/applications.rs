@@ -1,6 +1,6 @@
 //! Applications: where an endpoint's call events go (`incomingCallUrl`).
 
-use rusqlite::{params, OptionalExtension, Row};
+use super::sql::{args, Row};
 
 use super::ids::new_id;
 use super::{now_unix, DbError, Store};
@@ -29,14 +29,14 @@ pub struct NewApplication {
 pub(super) const COLUMNS: &str =
     "id, user_id, name, incoming_call_url, auto_answer, callback_secret";
 
-pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<Application> {
+pub(super) fn from_row(row: &Row) -> Result<Application, DbError> {
     Ok(Application {
-        id: row.get(0)?,
-        user_id: row.get(1)?,
-        name: row.get(2)?,
-        incoming_call_url: row.get(3)?,
-        auto_answer: row.get(4)?,
-        callback_secret: row.get(5)?,
+        id: row.text(0)?,
+        user_id: row.text(1)?,
+        name: row.text(2)?,
+        incoming_call_url: row.opt_text(3)?,
+        auto_answer: row.bool(4)?,
+        callback_secret: row.text(5)?,
     })
 }
 
@@ -60,13 +60,13 @@ impl Store {
             "INSERT INTO applications
                  (id, user_id, name, incoming_call_url, auto_answer, callback_secret, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                app.id,
-                app.user_id,
-                app.name,
-                app.incoming_call_url,
+            args![
+                &app.id,
+                &app.user_id,
+                &app.name,
+                &app.incoming_call_url,
                 app.auto_answer,
-                app.callback_secret,
+                &app.callback_secret,
                 now_unix() as i64
             ],
         )?;
@@ -76,14 +76,13 @@ impl Store {
 
     /// The user's application `id`.
     pub fn application(&self, user_id: &str, id: &str) -> Result<Option<Application>, DbError> {
-        Ok(self
-            .conn()
-            .query_row(
+        self.conn()
+            .query_opt(
                 &format!("SELECT {COLUMNS} FROM applications WHERE user_id = ?1 AND id = ?2"),
-                params![user_id, id],
-                from_row,
-            )
-            .optional()?)
+                args![user_id, id],
+            )?
+            .map(|row| from_row(&row))
+            .transpose()
     }
 
     /// The user's application called `name`.
@@ -92,24 +91,25 @@ impl Store {
         user_id: &str,
         name: &str,
     ) -> Result<Option<Application>, DbError> {
-        Ok(self
-            .conn()
-            .query_row(
+        self.conn()
+            .query_opt(
                 &format!("SELECT {COLUMNS} FROM applications WHERE user_id = ?1 AND name = ?2"),
-                params![user_id, name],
-                from_row,
-            )
-            .optional()?)
+                args![user_id, name],
+            )?
+            .map(|row| from_row(&row))
+            .transpose()
     }
 
     /// The user's applications, oldest first.
     pub fn applications(&self, user_id: &str) -> Result<Vec<Application>, DbError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM applications WHERE user_id = ?1 ORDER BY rowid"
-        ))?;
-        let rows = stmt.query_map(params![user_id], from_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.conn()
+            .query_all(
+                &format!("SELECT {COLUMNS} FROM applications WHERE user_id = ?1 ORDER BY rowid"),
+                args![user_id],
+            )?
+            .iter()
+            .map(from_row)
+            .collect()
     }
 
     /// Gives the user's application `id` a new callback secret and returns it (`None` if
@@ -123,7 +123,7 @@ impl Store {
         let conn = self.conn();
         let n = conn.execute(
             "UPDATE applications SET callback_secret = ?3 WHERE user_id = ?1 AND id = ?2",
-            params![user_id, id, secret],
+            args![user_id, id, &secret],
         )?;
         self.reload_view(&conn)?;
         Ok((n > 0).then_some(secret))
@@ -146,7 +146,7 @@ impl Store {
         let conn = self.conn();
         let n = conn.execute(
             "DELETE FROM applications WHERE user_id = ?1 AND id = ?2",
-            params![user_id, id],
+            args![user_id, id],
         )?;
         self.reload_view(&conn)?;
         Ok(n > 0)

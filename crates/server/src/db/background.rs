@@ -1,6 +1,6 @@
 //! Writes made for the SIP side (a queued call event, a call's saved record) go to one
 //! background thread, in the order they were asked for, so the async workers never wait on
-//! SQLite (issue 12: the database off the signalling path). Order matters: a queued event's
+//! the database (issue 12: the database off the signalling path). Order matters: a queued event's
 //! row must be written before the delete that follows its delivery.
 
 use std::sync::mpsc;
@@ -28,6 +28,8 @@ impl Store {
                 conn: self.conn.clone(),
                 view: self.view.clone(),
                 background: Arc::default(),
+                revocation_hook: self.revocation_hook.clone(),
+                owner: self.owner.clone(),
             };
             let spawned = std::thread::Builder::new()
                 .name("db-writer".into())

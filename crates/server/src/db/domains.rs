@@ -1,6 +1,6 @@
 //! Domains: a namespace of endpoints; its name is the first label of their SIP host.
 
-use rusqlite::{params, OptionalExtension, Row};
+use super::sql::{args, Row};
 
 use super::ids::new_id;
 use super::{now_unix, DbError, Store};
@@ -24,12 +24,12 @@ pub struct NewDomain {
 
 const COLUMNS: &str = "id, user_id, name, description";
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Domain> {
+fn from_row(row: &Row) -> Result<Domain, DbError> {
     Ok(Domain {
-        id: row.get(0)?,
-        user_id: row.get(1)?,
-        name: row.get(2)?,
-        description: row.get(3)?,
+        id: row.text(0)?,
+        user_id: row.text(1)?,
+        name: row.text(2)?,
+        description: row.text(3)?,
     })
 }
 
@@ -45,11 +45,11 @@ impl Store {
         self.conn().execute(
             "INSERT INTO domains (id, user_id, name, description, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                domain.id,
-                domain.user_id,
-                domain.name,
-                domain.description,
+            args![
+                &domain.id,
+                &domain.user_id,
+                &domain.name,
+                &domain.description,
                 now_unix() as i64
             ],
         )?;
@@ -58,36 +58,36 @@ impl Store {
 
     /// The user's domain `id`.
     pub fn domain(&self, user_id: &str, id: &str) -> Result<Option<Domain>, DbError> {
-        Ok(self
-            .conn()
-            .query_row(
+        self.conn()
+            .query_opt(
                 &format!("SELECT {COLUMNS} FROM domains WHERE user_id = ?1 AND id = ?2"),
-                params![user_id, id],
-                from_row,
-            )
-            .optional()?)
+                args![user_id, id],
+            )?
+            .map(|row| from_row(&row))
+            .transpose()
     }
 
     /// The domain called `name` (any user; names are unique server-wide).
     pub fn domain_by_name(&self, name: &str) -> Result<Option<Domain>, DbError> {
-        Ok(self
-            .conn()
-            .query_row(
+        self.conn()
+            .query_opt(
                 &format!("SELECT {COLUMNS} FROM domains WHERE name = ?1"),
-                params![name],
-                from_row,
-            )
-            .optional()?)
+                args![name],
+            )?
+            .map(|row| from_row(&row))
+            .transpose()
     }
 
     /// The user's domains, oldest first.
     pub fn domains(&self, user_id: &str) -> Result<Vec<Domain>, DbError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM domains WHERE user_id = ?1 ORDER BY rowid"
-        ))?;
-        let rows = stmt.query_map(params![user_id], from_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.conn()
+            .query_all(
+                &format!("SELECT {COLUMNS} FROM domains WHERE user_id = ?1 ORDER BY rowid"),
+                args![user_id],
+            )?
+            .iter()
+            .map(from_row)
+            .collect()
     }
 
     /// Deletes the user's domain `id` with its endpoints and their numbers. False if absent.
@@ -95,7 +95,7 @@ impl Store {
         let conn = self.conn();
         let n = conn.execute(
             "DELETE FROM domains WHERE user_id = ?1 AND id = ?2",
-            params![user_id, id],
+            args![user_id, id],
         )?;
         self.reload_view(&conn)?;
         Ok(n > 0)

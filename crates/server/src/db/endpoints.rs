@@ -1,6 +1,6 @@
 //! Endpoints: SIP identities (`name@<domain>.<realm>`) that clients log in as.
 
-use rusqlite::{params, OptionalExtension, Row};
+use super::sql::{args, Row};
 
 use super::ids::new_id;
 use super::{now_unix, DbError, Store};
@@ -46,18 +46,23 @@ pub(super) const SELECT: &str = "SELECT e.id, e.user_id, e.domain_id, d.name, e.
     JOIN domains d ON d.id = e.domain_id
     LEFT JOIN applications a ON a.id = e.application_id";
 
-pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<Endpoint> {
+pub(super) fn from_row(row: &Row) -> Result<Endpoint, DbError> {
     Ok(Endpoint {
-        id: row.get(0)?,
-        user_id: row.get(1)?,
-        domain_id: row.get(2)?,
-        domain_name: row.get(3)?,
-        application_id: row.get(4)?,
-        callback_url: row.get(5)?,
-        name: row.get(6)?,
-        description: row.get(7)?,
-        enabled: row.get(8)?,
-        digest_ha1: match (row.get(9)?, row.get(10)?, row.get(11)?, row.get(12)?) {
+        id: row.text(0)?,
+        user_id: row.text(1)?,
+        domain_id: row.text(2)?,
+        domain_name: row.text(3)?,
+        application_id: row.opt_text(4)?,
+        callback_url: row.opt_text(5)?,
+        name: row.text(6)?,
+        description: row.text(7)?,
+        enabled: row.bool(8)?,
+        digest_ha1: match (
+            row.opt_text(9)?,
+            row.opt_text(10)?,
+            row.opt_text(11)?,
+            row.opt_text(12)?,
+        ) {
             (Some(md5), Some(md5b), Some(sha256), Some(sha256b)) => Some(DigestHa1 {
                 md5,
                 md5b,
@@ -84,13 +89,13 @@ impl Store {
             "INSERT INTO endpoints (id, user_id, domain_id, application_id, name, description,
                  enabled, ha1_md5, ha1b_md5, ha1_sha256, ha1b_sha256, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            params![
-                id,
+            args![
+                &id,
                 user_id,
                 domain_id,
-                new.application_id,
-                new.name,
-                new.description,
+                &new.application_id,
+                &new.name,
+                &new.description,
                 new.enabled,
                 new.digest_ha1.as_ref().map(|h| &h.md5),
                 new.digest_ha1.as_ref().map(|h| &h.md5b),
@@ -100,7 +105,7 @@ impl Store {
             ],
         )?;
         let endpoint = super::sip_view::read_endpoint(&conn, &id)?
-            .ok_or(DbError::Sqlite(rusqlite::Error::QueryReturnedNoRows))?;
+            .ok_or_else(|| DbError::Decode("endpoint just written is missing".to_owned()))?;
         self.update_view(|view| view.put_endpoint(endpoint.clone()));
         Ok(endpoint)
     }
@@ -112,26 +117,24 @@ impl Store {
         domain_id: &str,
         id: &str,
     ) -> Result<Option<Endpoint>, DbError> {
-        Ok(self
-            .conn()
-            .query_row(
+        self.conn()
+            .query_opt(
                 &format!("{SELECT} WHERE e.user_id = ?1 AND e.domain_id = ?2 AND e.id = ?3"),
-                params![user_id, domain_id, id],
-                from_row,
-            )
-            .optional()?)
+                args![user_id, domain_id, id],
+            )?
+            .map(|row| from_row(&row))
+            .transpose()
     }
 
     /// The user's endpoint `id`, in whichever domain.
     pub fn endpoint_of_user(&self, user_id: &str, id: &str) -> Result<Option<Endpoint>, DbError> {
-        Ok(self
-            .conn()
-            .query_row(
+        self.conn()
+            .query_opt(
                 &format!("{SELECT} WHERE e.user_id = ?1 AND e.id = ?2"),
-                params![user_id, id],
-                from_row,
-            )
-            .optional()?)
+                args![user_id, id],
+            )?
+            .map(|row| from_row(&row))
+            .transpose()
     }
 
     /// The endpoint `name` in the domain called `domain_name` (domain case-insensitive, name
@@ -155,42 +158,44 @@ impl Store {
 
     /// The endpoints of the user's domain, oldest first.
     pub fn endpoints(&self, user_id: &str, domain_id: &str) -> Result<Vec<Endpoint>, DbError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare(&format!(
-            "{SELECT} WHERE e.user_id = ?1 AND e.domain_id = ?2 ORDER BY e.rowid"
-        ))?;
-        let rows = stmt.query_map(params![user_id, domain_id], from_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.conn()
+            .query_all(
+                &format!("{SELECT} WHERE e.user_id = ?1 AND e.domain_id = ?2 ORDER BY e.rowid"),
+                args![user_id, domain_id],
+            )?
+            .iter()
+            .map(from_row)
+            .collect()
     }
 
     /// Replaces SIP passwords stored in clear (databases from before they were hashed) by
     /// their digest HA1s for hosts `<domain>.<realm>`, and empties the `password` column;
     /// returns how many. Idempotent: run at every start.
     pub fn hash_clear_endpoint_passwords(&self, realm: &str) -> Result<usize, DbError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let clear: Vec<(String, String, String, String)> = {
-            let mut stmt = tx.prepare(
+        let conn = self.conn();
+        let converted = conn.transaction(|tx| {
+            let clear = tx.query_all(
                 "SELECT e.id, e.name, d.name, e.password FROM endpoints e
                  JOIN domains d ON d.id = e.domain_id WHERE e.password IS NOT NULL",
+                &[],
             )?;
-            let rows = stmt.query_map([], |row| {
-                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
-            })?;
-            rows.collect::<Result<_, _>>()?
-        };
-        for (id, user, domain, password) in &clear {
-            let host = format!("{domain}.{}", realm.to_ascii_lowercase());
-            let ha1 = DigestHa1::from_password(user, &host, password);
-            tx.execute(
-                "UPDATE endpoints SET password = NULL, ha1_md5 = ?2, ha1b_md5 = ?3,
-                     ha1_sha256 = ?4, ha1b_sha256 = ?5 WHERE id = ?1",
-                params![id, ha1.md5, ha1.md5b, ha1.sha256, ha1.sha256b],
-            )?;
+            for row in &clear {
+                let (id, user, domain, password) =
+                    (row.text(0)?, row.text(1)?, row.text(2)?, row.text(3)?);
+                let host = format!("{domain}.{}", realm.to_ascii_lowercase());
+                let ha1 = DigestHa1::from_password(&user, &host, &password);
+                tx.execute(
+                    "UPDATE endpoints SET password = NULL, ha1_md5 = ?2, ha1b_md5 = ?3,
+                         ha1_sha256 = ?4, ha1b_sha256 = ?5 WHERE id = ?1",
+                    args![&id, &ha1.md5, &ha1.md5b, &ha1.sha256, &ha1.sha256b],
+                )?;
+            }
+            Ok(clear.len())
+        })?;
+        if converted > 0 {
+            self.reload_view(&conn)?;
         }
-        tx.commit()?;
-        self.reload_view(&conn)?;
-        Ok(clear.len())
+        Ok(converted)
     }
 
     /// Enables or disables the user's endpoint `id` in `domain_id`. False if absent.
@@ -204,7 +209,7 @@ impl Store {
         let conn = self.conn();
         let n = conn.execute(
             "UPDATE endpoints SET enabled = ?4 WHERE user_id = ?1 AND domain_id = ?2 AND id = ?3",
-            params![user_id, domain_id, id, enabled],
+            args![user_id, domain_id, id, enabled],
         )?;
         if let Some(endpoint) = super::sip_view::read_endpoint(&conn, id)? {
             self.update_view(|view| view.put_endpoint(endpoint));
@@ -222,7 +227,7 @@ impl Store {
         let conn = self.conn();
         let n = conn.execute(
             "DELETE FROM endpoints WHERE user_id = ?1 AND domain_id = ?2 AND id = ?3",
-            params![user_id, domain_id, id],
+            args![user_id, domain_id, id],
         )?;
         if n > 0 {
             self.update_view(|view| view.remove_endpoint(id));

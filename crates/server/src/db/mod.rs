@@ -1,9 +1,12 @@
-//! SQLite storage: one [`Store`] over one connection, numbered migrations, one file per table.
+//! Storage: one [`Store`] over one connection to SQLite (the default) or PostgreSQL
+//! (`--database postgres://…`, several API instances sharing it), numbered migrations for
+//! both, one file per table; every query is written once (`sql`).
 //!
 //! Every method is a synchronous query under a mutex: call them off the async workers (the
 //! REST handlers go through `rest::db`, a `spawn_blocking`). The SIP hot path never queries
-//! SQLite: it reads the in-memory [`SipView`], which every write method updates after its
-//! commit (see `sip_view`).
+//! the database: it reads the in-memory [`SipView`], which every write method updates after
+//! its commit (see `sip_view`), and which on PostgreSQL also follows the writes of other
+//! instances (`peers`).
 
 mod active_calls;
 mod applications;
@@ -13,23 +16,29 @@ mod domains;
 mod endpoints;
 mod ids;
 mod migrations;
+mod peers;
 mod phone_numbers;
+mod postgres;
 mod revoked_tokens;
 mod settings;
 mod sip_revocations;
 mod sip_view;
+pub(crate) mod sql;
 mod tokens;
 mod users;
 
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock, RwLockReadGuard};
 
 use rusqlite::Connection;
+
+use sql::Conn;
 
 pub use applications::{Application, NewApplication};
 pub use callback_queue::QueuedCallback;
 pub use domains::{Domain, NewDomain};
 pub use endpoints::{Endpoint, NewEndpoint};
+pub use peers::RevocationHook;
 pub use phone_numbers::{NewPhoneNumber, PhoneNumber};
 pub use sip_view::SipView;
 pub use users::User;
@@ -48,6 +57,10 @@ pub enum DbError {
     Io(#[from] std::io::Error),
     #[error("sqlite: {0}")]
     Sqlite(rusqlite::Error),
+    #[error("postgres: {0}")]
+    Postgres(String),
+    #[error("unexpected row: {0}")]
+    Decode(String),
 }
 
 impl From<rusqlite::Error> for DbError {
@@ -62,14 +75,27 @@ impl From<rusqlite::Error> for DbError {
     }
 }
 
+/// Where the data lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    /// A SQLite file (the default, `<data>/bwclient.db`).
+    Sqlite(std::path::PathBuf),
+    /// A PostgreSQL URL, `postgres://user[:password]@host:port/db`.
+    Postgres(String),
+}
+
 /// The server's storage. Cheap to clone (one shared connection).
 #[derive(Clone)]
 pub struct Store {
-    conn: Arc<Mutex<Connection>>,
+    conn: Arc<Mutex<Conn>>,
     /// What the SIP hot path reads; exact (updated by every write, under `conn`'s lock).
     view: Arc<RwLock<SipView>>,
     /// The ordered writer thread for writes made from the async workers (`background.rs`).
     background: Arc<background::Background>,
+    /// What to do with a revocation another instance made (PostgreSQL; `peers`).
+    revocation_hook: Arc<OnceLock<RevocationHook>>,
+    /// This instance as `callback_queue.owner` (`callback_queue::owner_of`).
+    owner: Arc<str>,
 }
 
 impl std::fmt::Debug for Store {
@@ -89,12 +115,35 @@ impl Store {
         Self::init(Connection::open(path)?)
     }
 
+    /// Opens `database`: [`Store::open`] for a SQLite file; for PostgreSQL, connects, brings
+    /// the schema up to date and follows the changes other instances commit (`peers`).
+    pub fn open_database(database: &Database) -> Result<Store, DbError> {
+        match database {
+            Database::Sqlite(path) => Self::open(path),
+            Database::Postgres(url) => {
+                let conn = Conn::Postgres(postgres::PgConn::connect(url)?);
+                migrations::run(&conn)?;
+                let view = SipView::load(&conn)?;
+                let owner = callback_queue::owner_of(&conn)?.into();
+                let store = Store {
+                    owner,
+                    conn: Arc::new(Mutex::new(conn)),
+                    view: Arc::new(RwLock::new(view)),
+                    background: Arc::default(),
+                    revocation_hook: Arc::default(),
+                };
+                peers::follow(&store);
+                Ok(store)
+            }
+        }
+    }
+
     /// An in-memory database (for unit tests).
     pub fn open_in_memory() -> Result<Store, DbError> {
         Self::init(Connection::open_in_memory()?)
     }
 
-    fn init(mut conn: Connection) -> Result<Store, DbError> {
+    fn init(conn: Connection) -> Result<Store, DbError> {
         // Foreign keys are off by default in SQLite and are per connection.
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // WAL: Kamailio reads this file (token binding, revocations) while the server writes;
@@ -104,12 +153,16 @@ impl Store {
         // row) does not linger in free space of the file (issue 11, hole 8).
         conn.pragma_update(None, "secure_delete", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        migrations::run(&mut conn)?;
+        conn.set_prepared_statement_cache_capacity(64);
+        let conn = Conn::Sqlite(conn);
+        migrations::run(&conn)?;
         let view = SipView::load(&conn)?;
         Ok(Store {
+            owner: callback_queue::owner_of(&conn)?.into(),
             conn: Arc::new(Mutex::new(conn)),
             view: Arc::new(RwLock::new(view)),
             background: Arc::default(),
+            revocation_hook: Arc::default(),
         })
     }
 
@@ -133,7 +186,7 @@ impl Store {
 
     /// Reloads the whole view from `conn` (writes whose effects reach many rows: a domain or
     /// an application changed, pruning). Built before taking the view's lock, then swapped.
-    fn reload_view(&self, conn: &Connection) -> Result<(), DbError> {
+    fn reload_view(&self, conn: &Conn) -> Result<(), DbError> {
         let fresh = SipView::load(conn)?;
         self.update_view(|view| *view = fresh);
         Ok(())
@@ -141,7 +194,7 @@ impl Store {
 
     /// The connection, locked. A panic while holding the lock cannot leave SQLite half-written
     /// (each write is one statement or one transaction), so a poisoned lock is still usable.
-    fn conn(&self) -> MutexGuard<'_, Connection> {
+    fn conn(&self) -> MutexGuard<'_, Conn> {
         self.conn
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -149,10 +202,18 @@ impl Store {
 
     /// Writes the WAL into the database file and truncates it, so that page images from
     /// before a change (a secret in clear just replaced by its hash) leave the WAL file.
+    /// (PostgreSQL: nothing to do.)
     pub fn checkpoint(&self) -> Result<(), DbError> {
         let conn = self.conn();
-        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        if let Conn::Sqlite(conn) = &*conn {
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        }
         Ok(())
+    }
+
+    /// True on PostgreSQL (several instances may share the data).
+    pub fn is_shared(&self) -> bool {
+        matches!(*self.conn(), Conn::Postgres(_))
     }
 
     /// The schema version the database is at.
@@ -161,7 +222,7 @@ impl Store {
     }
 }
 
-/// Unix seconds as SQLite's signed 64-bit integer: token expiries come from parsed input and
+/// Unix seconds as the databases' signed 64-bit integer: token expiries come from parsed input and
 /// may exceed it.
 pub(crate) fn saturating_i64(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)

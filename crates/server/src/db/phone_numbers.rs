@@ -1,6 +1,6 @@
 //! Phone numbers: an E.164 number routed to one endpoint.
 
-use rusqlite::{params, OptionalExtension, Row};
+use super::sql::{args, Row};
 
 use super::ids::new_id;
 use super::{now_unix, DbError, Store};
@@ -24,12 +24,12 @@ pub struct NewPhoneNumber {
 
 const COLUMNS: &str = "id, user_id, number, endpoint_id";
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<PhoneNumber> {
+fn from_row(row: &Row) -> Result<PhoneNumber, DbError> {
     Ok(PhoneNumber {
-        id: row.get(0)?,
-        user_id: row.get(1)?,
-        number: row.get(2)?,
-        endpoint_id: row.get(3)?,
+        id: row.text(0)?,
+        user_id: row.text(1)?,
+        number: row.text(2)?,
+        endpoint_id: row.text(3)?,
     })
 }
 
@@ -50,11 +50,11 @@ impl Store {
         conn.execute(
             "INSERT INTO phone_numbers (id, user_id, number, endpoint_id, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                number.id,
-                number.user_id,
-                number.number,
-                number.endpoint_id,
+            args![
+                &number.id,
+                &number.user_id,
+                &number.number,
+                &number.endpoint_id,
                 now_unix() as i64
             ],
         )?;
@@ -64,14 +64,13 @@ impl Store {
 
     /// The user's number with id `id`.
     pub fn phone_number(&self, user_id: &str, id: &str) -> Result<Option<PhoneNumber>, DbError> {
-        Ok(self
-            .conn()
-            .query_row(
+        self.conn()
+            .query_opt(
                 &format!("SELECT {COLUMNS} FROM phone_numbers WHERE user_id = ?1 AND id = ?2"),
-                params![user_id, id],
-                from_row,
-            )
-            .optional()?)
+                args![user_id, id],
+            )?
+            .map(|row| from_row(&row))
+            .transpose()
     }
 
     /// The user's entry for the E.164 `number`.
@@ -80,36 +79,37 @@ impl Store {
         user_id: &str,
         number: &str,
     ) -> Result<Option<PhoneNumber>, DbError> {
-        Ok(self
-            .conn()
-            .query_row(
+        self.conn()
+            .query_opt(
                 &format!("SELECT {COLUMNS} FROM phone_numbers WHERE user_id = ?1 AND number = ?2"),
-                params![user_id, number],
-                from_row,
-            )
-            .optional()?)
+                args![user_id, number],
+            )?
+            .map(|row| from_row(&row))
+            .transpose()
     }
 
     /// The user's numbers, oldest first.
     pub fn phone_numbers(&self, user_id: &str) -> Result<Vec<PhoneNumber>, DbError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM phone_numbers WHERE user_id = ?1 ORDER BY rowid"
-        ))?;
-        let rows = stmt.query_map(params![user_id], from_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.conn()
+            .query_all(
+                &format!("SELECT {COLUMNS} FROM phone_numbers WHERE user_id = ?1 ORDER BY rowid"),
+                args![user_id],
+            )?
+            .iter()
+            .map(from_row)
+            .collect()
     }
 
     /// Deletes the user's number `id`. False if absent.
     pub fn delete_phone_number(&self, user_id: &str, id: &str) -> Result<bool, DbError> {
         let conn = self.conn();
-        let number: Option<String> = conn
-            .query_row(
+        let number = conn
+            .query_opt(
                 "DELETE FROM phone_numbers WHERE user_id = ?1 AND id = ?2 RETURNING number",
-                params![user_id, id],
-                |row| row.get(0),
-            )
-            .optional()?;
+                args![user_id, id],
+            )?
+            .map(|row| row.text(0))
+            .transpose()?;
         if let Some(number) = &number {
             self.update_view(|view| view.remove_number(number));
         }

@@ -1,7 +1,6 @@
 //! Revoked tokens, until they expire anyway.
 
-use rusqlite::params;
-
+use super::sql::args;
 use super::{saturating_i64, DbError, Store};
 
 impl Store {
@@ -10,12 +9,12 @@ impl Store {
     pub fn revoke_token(&self, username: &str, expires: u64, now: u64) -> Result<(), DbError> {
         let conn = self.conn();
         conn.execute(
-            "INSERT OR IGNORE INTO revoked_tokens (username, expires) VALUES (?1, ?2)",
-            params![username, saturating_i64(expires)],
+            "INSERT INTO revoked_tokens (username, expires) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+            args![username, saturating_i64(expires)],
         )?;
         conn.execute(
             "DELETE FROM revoked_tokens WHERE expires <= ?1",
-            params![saturating_i64(now)],
+            args![saturating_i64(now)],
         )?;
         self.update_view(|view| {
             view.put_revoked(username, saturating_i64(expires));
@@ -35,7 +34,7 @@ impl Store {
         let conn = self.conn();
         let n = conn.execute(
             "DELETE FROM revoked_tokens WHERE expires <= ?1",
-            params![saturating_i64(now)],
+            args![saturating_i64(now)],
         )?;
         self.update_view(|view| view.prune_revoked(saturating_i64(now)));
         Ok(n)

@@ -1,20 +1,15 @@
 //! Server-wide key/value settings (the generated token secret).
 
-use rusqlite::{params, OptionalExtension};
-
+use super::sql::args;
 use super::{DbError, Store};
 
 impl Store {
     /// The value stored under `key`, if any.
     pub fn setting(&self, key: &str) -> Result<Option<String>, DbError> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT value FROM settings WHERE key = ?1",
-                params![key],
-                |row| row.get(0),
-            )
-            .optional()?)
+        self.conn()
+            .query_opt("SELECT value FROM settings WHERE key = ?1", args![key])?
+            .map(|row| row.text(0))
+            .transpose()
     }
 
     /// The value under `key`, storing `make()` first if there is none. Returns the stored value,
@@ -26,14 +21,11 @@ impl Store {
     ) -> Result<String, DbError> {
         let conn = self.conn();
         conn.execute(
-            "INSERT OR IGNORE INTO settings (key, value) VALUES (?1, ?2)",
-            params![key, make()],
+            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+            args![key, &make()],
         )?;
-        Ok(conn.query_row(
-            "SELECT value FROM settings WHERE key = ?1",
-            params![key],
-            |row| row.get(0),
-        )?)
+        conn.query_one("SELECT value FROM settings WHERE key = ?1", args![key])?
+            .text(0)
     }
 }
 

@@ -3,8 +3,7 @@
 //! Kamailio, reading the same database file, polls these rows and unregisters the AOR (all of
 //! its contacts, or those made with the token `username`).
 
-use rusqlite::params;
-
+use super::sql::args;
 use super::{saturating_i64, DbError, Store};
 
 /// How long a revocation row is kept (Kamailio polls far more often).
@@ -23,11 +22,11 @@ impl Store {
         let conn = self.conn();
         conn.execute(
             "INSERT INTO sip_revocations (aor, username, at) VALUES (?1, ?2, ?3)",
-            params![aor, username, saturating_i64(now)],
+            args![aor, username, saturating_i64(now)],
         )?;
         conn.execute(
             "DELETE FROM sip_revocations WHERE at < ?1",
-            params![saturating_i64(now.saturating_sub(KEEP_SECS))],
+            args![saturating_i64(now.saturating_sub(KEEP_SECS))],
         )?;
         Ok(())
     }
@@ -37,13 +36,14 @@ impl Store {
         &self,
         since: u64,
     ) -> Result<Vec<(String, Option<String>)>, DbError> {
-        let conn = self.conn();
-        let mut stmt =
-            conn.prepare("SELECT aor, username FROM sip_revocations WHERE at >= ?1 ORDER BY seq")?;
-        let rows = stmt.query_map(params![saturating_i64(since)], |row| {
-            Ok((row.get(0)?, row.get(1)?))
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.conn()
+            .query_all(
+                "SELECT aor, username FROM sip_revocations WHERE at >= ?1 ORDER BY seq",
+                args![saturating_i64(since)],
+            )?
+            .iter()
+            .map(|row| Ok((row.text(0)?, row.opt_text(1)?)))
+            .collect()
     }
 }
 

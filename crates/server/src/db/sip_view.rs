@@ -1,5 +1,5 @@
 //! [`SipView`]: what the SIP hot path reads (endpoints by name and by id, numbers, token rows,
-//! revocations, applications), held in memory so that no REGISTER or INVITE waits on SQLite.
+//! revocations, applications), held in memory so that no REGISTER or INVITE waits on the database.
 //!
 //! Exact, not a cache: it is loaded from the database when the [`Store`](super::Store) opens
 //! and every write method of the store updates it right after its statement commits, while it
@@ -11,7 +11,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use rusqlite::{params, Connection, OptionalExtension};
+use super::sql::{args, Conn};
+use super::DbError;
 
 use super::applications::Application;
 use super::endpoints::{self, Endpoint};
@@ -39,33 +40,24 @@ fn name_key(domain_name: &str, name: &str) -> (String, String) {
 
 impl SipView {
     /// Everything the view holds, read from `conn`.
-    pub fn load(conn: &Connection) -> rusqlite::Result<SipView> {
+    pub fn load(conn: &Conn) -> Result<SipView, DbError> {
         let mut view = SipView::default();
-        let mut stmt = conn.prepare(endpoints::SELECT)?;
-        for endpoint in stmt.query_map([], endpoints::from_row)? {
-            view.put_endpoint(endpoint?);
+        for row in conn.query_all(endpoints::SELECT, &[])? {
+            view.put_endpoint(endpoints::from_row(&row)?);
         }
-        let mut stmt = conn.prepare("SELECT number, endpoint_id FROM phone_numbers")?;
-        for row in stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))? {
-            let (number, endpoint_id) = row?;
-            view.numbers.insert(number, endpoint_id);
+        for row in conn.query_all("SELECT number, endpoint_id FROM phone_numbers", &[])? {
+            view.numbers.insert(row.text(0)?, row.text(1)?);
         }
-        let mut stmt = conn.prepare("SELECT username, endpoint_id, expires FROM tokens")?;
-        for row in stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))? {
-            let (username, bound) = row?;
-            view.tokens.insert(username, bound);
+        for row in conn.query_all("SELECT username, endpoint_id, expires FROM tokens", &[])? {
+            view.tokens
+                .insert(row.text(0)?, (row.text(1)?, row.int(2)?));
         }
-        let mut stmt = conn.prepare("SELECT username, expires FROM revoked_tokens")?;
-        for row in stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))? {
-            let (username, expires) = row?;
-            view.revoked.insert(username, expires);
+        for row in conn.query_all("SELECT username, expires FROM revoked_tokens", &[])? {
+            view.revoked.insert(row.text(0)?, row.int(1)?);
         }
-        let mut stmt = conn.prepare(&format!(
-            "SELECT {} FROM applications",
-            super::applications::COLUMNS
-        ))?;
-        for app in stmt.query_map([], super::applications::from_row)? {
-            let app = app?;
+        let apps = format!("SELECT {} FROM applications", super::applications::COLUMNS);
+        for row in conn.query_all(&apps, &[])? {
+            let app = super::applications::from_row(&row)?;
             view.applications.insert(app.id.clone(), Arc::new(app));
         }
         Ok(view)
@@ -172,8 +164,8 @@ impl SipView {
 }
 
 /// Reads one endpoint by id, for [`SipView::put_endpoint`] after a write.
-pub fn read_endpoint(conn: &Connection, id: &str) -> rusqlite::Result<Option<Endpoint>> {
-    conn.prepare_cached(&format!("{} WHERE e.id = ?1", endpoints::SELECT))?
-        .query_row(params![id], endpoints::from_row)
-        .optional()
+pub fn read_endpoint(conn: &Conn, id: &str) -> Result<Option<Endpoint>, DbError> {
+    conn.query_opt(&format!("{} WHERE e.id = ?1", endpoints::SELECT), args![id])?
+        .map(|row| endpoints::from_row(&row))
+        .transpose()
 }

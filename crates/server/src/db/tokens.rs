@@ -8,8 +8,7 @@
 //! `tokens_retired` trigger keeps the username in `revoked_tokens` until it expires, so the
 //! mint never issues it again.
 
-use rusqlite::{params, OptionalExtension};
-
+use super::sql::args;
 use super::{saturating_i64, DbError, Store};
 
 impl Store {
@@ -26,12 +25,10 @@ impl Store {
     ) -> Result<bool, DbError> {
         let conn = self.conn();
         let retired = conn
-            .query_row(
-                "SELECT 1 FROM revoked_tokens WHERE username = ?1",
-                params![username],
-                |_| Ok(()),
-            )
-            .optional()?
+            .query_opt(
+                "SELECT username FROM revoked_tokens WHERE username = ?1",
+                args![username],
+            )?
             .is_some();
         if retired {
             return Ok(false);
@@ -39,7 +36,7 @@ impl Store {
         let inserted = conn.execute(
             "INSERT INTO tokens (username, endpoint_id, expires, created_at)
              VALUES (?1, ?2, ?3, ?4) ON CONFLICT (username) DO NOTHING",
-            params![
+            args![
                 username,
                 endpoint_id,
                 saturating_i64(expires),
@@ -51,13 +48,13 @@ impl Store {
             return Ok(true);
         }
         // Minted twice in the same second: the same credential, fine for the same endpoint.
-        let bound: Option<String> = conn
-            .query_row(
+        let bound = conn
+            .query_opt(
                 "SELECT endpoint_id FROM tokens WHERE username = ?1",
-                params![username],
-                |row| row.get(0),
-            )
-            .optional()?;
+                args![username],
+            )?
+            .map(|row| row.text(0))
+            .transpose()?;
         Ok(bound.as_deref() == Some(endpoint_id))
     }
 
@@ -70,7 +67,7 @@ impl Store {
     /// Forgets the token `username` (revocation). True if it was recorded.
     pub fn delete_token(&self, username: &str) -> Result<bool, DbError> {
         let conn = self.conn();
-        let n = conn.execute("DELETE FROM tokens WHERE username = ?1", params![username])?;
+        let n = conn.execute("DELETE FROM tokens WHERE username = ?1", args![username])?;
         self.update_view(|view| view.retire_token(username));
         Ok(n > 0)
     }
@@ -80,7 +77,7 @@ impl Store {
         let conn = self.conn();
         let n = conn.execute(
             "DELETE FROM tokens WHERE expires <= ?1",
-            params![saturating_i64(now)],
+            args![saturating_i64(now)],
         )?;
         self.reload_view(&conn)?;
         Ok(n)

@@ -1,6 +1,6 @@
 //! API users: who may call the REST API (HTTP basic auth with an API token and secret).
 
-use rusqlite::{params, OptionalExtension, Row};
+use super::sql::{args, Row};
 
 use super::ids::{new_id, new_secret};
 use super::{now_unix, DbError, Store};
@@ -24,12 +24,12 @@ pub struct User {
 
 const COLUMNS: &str = "id, name, api_token, api_secret";
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<User> {
+fn from_row(row: &Row) -> Result<User, DbError> {
     Ok(User {
-        id: row.get(0)?,
-        name: row.get(1)?,
-        api_token: row.get(2)?,
-        api_secret_hash: row.get(3)?,
+        id: row.text(0)?,
+        name: row.text(1)?,
+        api_token: row.text(2)?,
+        api_secret_hash: row.text(3)?,
         api_secret: None,
     })
 }
@@ -37,26 +37,24 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<User> {
 impl Store {
     /// The user whose basic-auth name is `api_token`.
     pub fn user_by_api_token(&self, api_token: &str) -> Result<Option<User>, DbError> {
-        Ok(self
-            .conn()
-            .query_row(
+        self.conn()
+            .query_opt(
                 &format!("SELECT {COLUMNS} FROM users WHERE api_token = ?1"),
-                params![api_token],
-                from_row,
-            )
-            .optional()?)
+                args![api_token],
+            )?
+            .map(|row| from_row(&row))
+            .transpose()
     }
 
     /// The user called `name`.
     pub fn user_by_name(&self, name: &str) -> Result<Option<User>, DbError> {
-        Ok(self
-            .conn()
-            .query_row(
+        self.conn()
+            .query_opt(
                 &format!("SELECT {COLUMNS} FROM users WHERE name = ?1"),
-                params![name],
-                from_row,
-            )
-            .optional()?)
+                args![name],
+            )?
+            .map(|row| from_row(&row))
+            .transpose()
     }
 
     /// Creates a user with the given credentials, the secret stored hashed (fails with
@@ -77,11 +75,11 @@ impl Store {
         self.conn().execute(
             "INSERT INTO users (id, name, api_token, api_secret, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                user.id,
-                user.name,
-                user.api_token,
-                user.api_secret_hash,
+            args![
+                &user.id,
+                &user.name,
+                &user.api_token,
+                &user.api_secret_hash,
                 now_unix() as i64
             ],
         )?;
@@ -98,7 +96,7 @@ impl Store {
         let hash = hash_api_secret(api_secret);
         self.conn().execute(
             "UPDATE users SET api_token = ?1, api_secret = ?2 WHERE id = ?3",
-            params![api_token, hash, user.id],
+            args![api_token, &hash, &user.id],
         )?;
         Ok(User {
             api_token: api_token.to_owned(),
@@ -129,24 +127,32 @@ impl Store {
                 self.set_user_credentials(user, token, secret)
             }
             (None, Some((token, secret))) => self.create_user(name, token, secret),
-            (None, None) => self.create_user(name, &new_id("t"), &new_secret(32)),
+            (None, None) => match self.create_user(name, &new_id("t"), &new_secret(32)) {
+                // Another instance sharing the database created it first (PostgreSQL).
+                Err(DbError::Conflict(_)) => self
+                    .user_by_name(name)?
+                    .ok_or_else(|| DbError::Conflict(format!("user {name}"))),
+                other => other,
+            },
         }
     }
 
     /// Hashes API secrets still stored in clear (databases from before secrets were hashed);
     /// returns how many. Idempotent: run at every start.
     pub fn hash_clear_api_secrets(&self) -> Result<usize, DbError> {
-        let clear: Vec<(String, String)> = {
-            let conn = self.conn();
-            let mut stmt = conn
-                .prepare("SELECT id, api_secret FROM users WHERE api_secret NOT LIKE '$argon2%'")?;
-            let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
-            rows.collect::<Result<_, _>>()?
-        };
+        let clear: Vec<(String, String)> = self
+            .conn()
+            .query_all(
+                "SELECT id, api_secret FROM users WHERE api_secret NOT LIKE '$argon2%'",
+                &[],
+            )?
+            .iter()
+            .map(|row| Ok((row.text(0)?, row.text(1)?)))
+            .collect::<Result<_, DbError>>()?;
         for (id, secret) in &clear {
             self.conn().execute(
                 "UPDATE users SET api_secret = ?1 WHERE id = ?2",
-                params![hash_api_secret(secret), id],
+                args![&hash_api_secret(secret), id],
             )?;
         }
         Ok(clear.len())
@@ -191,7 +197,7 @@ mod tests {
             .conn()
             .execute(
                 "UPDATE users SET api_secret = 'plain' WHERE id = ?1",
-                params![user.id],
+                args![&user.id],
             )
             .unwrap();
         assert_eq!(store.hash_clear_api_secrets().unwrap(), 1);

@@ -1,5 +1,11 @@
 //! Shared helpers for the REST tests: start a server in-process on port 0 with a temp data
 //! folder, and a small JSON client over real loopback sockets.
+//!
+//! Both backends: [`on_both_backends!`] runs a test once on SQLite (the data folder's file)
+//! and once on PostgreSQL, a fresh database per test on the server `BWCLIENT_TEST_POSTGRES`
+//! names (`scripts/test.sh` starts one with `scripts/pg.sh` and exports it). Without that
+//! variable the PostgreSQL half fails if `BWCLIENT_TEST_REQUIRE_POSTGRES=1` (as under
+//! `npm test`) and otherwise does nothing but say so (a developer's plain `cargo test`).
 #![allow(dead_code)] // each test binary uses a different subset
 
 use std::path::Path;
@@ -12,6 +18,94 @@ use bwclient_server::db::User;
 use reqwest::Method;
 use serde_json::Value;
 
+thread_local! {
+    /// The PostgreSQL database of the test running on this thread (`None`: SQLite). Every
+    /// `config()` of the test gets the same one, so a restart finds its data again.
+    static DATABASE: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The test on this thread uses SQLite.
+pub fn use_sqlite() {
+    DATABASE.with(|db| *db.borrow_mut() = None);
+}
+
+/// The test on this thread uses a fresh PostgreSQL database; false if there is no PostgreSQL
+/// to use (`BWCLIENT_TEST_POSTGRES` unset, allowed only outside `npm test`).
+pub fn use_postgres() -> bool {
+    let Some(url) = postgres_url() else {
+        return false;
+    };
+    DATABASE.with(|db| *db.borrow_mut() = Some(url));
+    true
+}
+
+/// A fresh database's URL on the test PostgreSQL, or `None` (said on stderr) if there is none.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("BWCLIENT_TEST_POSTGRES") {
+        Ok(admin) if !admin.is_empty() => Some(fresh_database(&admin)),
+        _ => {
+            assert!(
+                std::env::var("BWCLIENT_TEST_REQUIRE_POSTGRES").is_err(),
+                "BWCLIENT_TEST_REQUIRE_POSTGRES is set but BWCLIENT_TEST_POSTGRES is not: \
+                 the PostgreSQL half of the tests cannot run"
+            );
+            eprintln!("BWCLIENT_TEST_POSTGRES unset: the PostgreSQL half of this test is not run");
+            None
+        }
+    }
+}
+
+/// Creates database `t_<random>` on the server of `admin` (a `postgres://…/db` URL) and
+/// returns its URL.
+pub fn fresh_database(admin: &str) -> String {
+    use rand::Rng;
+    let name: String = format!("t_{:016x}", rand::thread_rng().gen::<u64>());
+    pg_execute(admin, &format!("CREATE DATABASE {name}"));
+    let base = admin.rsplit_once('/').expect("postgres://…/db").0;
+    format!("{base}/{name}")
+}
+
+/// Runs `sql` on the PostgreSQL database `url` (test set-up).
+pub fn pg_execute(url: &str, sql: &str) {
+    let (url, sql) = (url.to_owned(), sql.to_owned());
+    // Off the test's runtime: this may be called from async code.
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+                .await
+                .unwrap_or_else(|e| panic!("PostgreSQL at {url}: {e}"));
+            tokio::spawn(connection);
+            client.batch_execute(&sql).await.expect("statement runs");
+        });
+    })
+    .join()
+    .expect("statement ran");
+}
+
+/// Each named `async fn name()` test runs twice: `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                $crate::common::use_sqlite();
+                super::$name().await
+            }
+            #[tokio::test]
+            async fn postgres() {
+                if $crate::common::use_postgres() {
+                    super::$name().await
+                }
+            }
+        }
+    )*};
+}
+
 /// Test-only token secret (never used outside tests).
 pub const TEST_SECRET: &str = "test-only-token-secret-of-32-bytes-or-more";
 
@@ -21,6 +115,7 @@ pub fn config(dir: &Path) -> Config {
     Config {
         listen: "127.0.0.1:0".parse().unwrap(),
         data_dir: dir.join("data"),
+        database_url: DATABASE.with(|db| db.borrow().clone()),
         www_dir: dir.join("www"),
         pkg_dir: dir.join("pkg"),
         callbacks: CallbackConfig {

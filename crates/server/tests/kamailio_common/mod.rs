@@ -27,7 +27,9 @@ pub struct Kamailio {
     run_dir: tempfile::TempDir,
     pub port: u16,
     secret: String,
-    db: PathBuf,
+    /// How run.sh finds bwclient-server's database: `BWCLIENT_DB` (a SQLite file) or
+    /// `BWCLIENT_DB_URL` (PostgreSQL), and its value.
+    db: (&'static str, String),
     /// The node's address (`KAM_LISTEN_ADDR`) and, for a cluster node, its peers
     /// (`KAM_DMQ_PEERS`: `ip:port,…`).
     pub addr: String,
@@ -46,6 +48,16 @@ pub fn free_port(addr: &str) -> u16 {
 impl Kamailio {
     /// Starts the profile with `secret`, reading bwclient-server's database file `db`.
     pub fn start(secret: &str, db: &Path) -> Kamailio {
+        Self::start_on(secret, ("BWCLIENT_DB", db.to_string_lossy().into_owned()))
+    }
+
+    /// Starts the profile with `secret`, reading bwclient-server's PostgreSQL database `url`
+    /// (`$BWCLIENT_DB_URL`, db_postgres).
+    pub fn start_postgres(secret: &str, url: &str) -> Kamailio {
+        Self::start_on(secret, ("BWCLIENT_DB_URL", url.to_owned()))
+    }
+
+    fn start_on(secret: &str, db: (&'static str, String)) -> Kamailio {
         let run_dir = tempfile::tempdir().unwrap();
         // A free port: bind 0, read it, release it for Kamailio.
         let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -57,7 +69,7 @@ impl Kamailio {
             run_dir,
             port,
             secret: secret.to_owned(),
-            db: db.to_owned(),
+            db,
             addr: "127.0.0.1".to_owned(),
             peers: None,
         };
@@ -68,11 +80,24 @@ impl Kamailio {
     /// Starts one node of a cluster (`run.sh` with `KAM_LISTEN_ADDR=addr`,
     /// `KAM_DMQ_PEERS=peers`) on `addr:port`.
     pub fn start_node(secret: &str, db: &Path, addr: &str, port: u16, peers: &str) -> Kamailio {
+        let db = ("BWCLIENT_DB", db.to_string_lossy().into_owned());
+        Self::start_node_on(secret, db, addr, port, peers)
+    }
+
+    /// [`Kamailio::start_node`] reading bwclient-server's database as `db` says:
+    /// `("BWCLIENT_DB", file)` or `("BWCLIENT_DB_URL", "postgres://…")`.
+    pub fn start_node_on(
+        secret: &str,
+        db: (&'static str, String),
+        addr: &str,
+        port: u16,
+        peers: &str,
+    ) -> Kamailio {
         let kamailio = Kamailio {
             run_dir: tempfile::tempdir().unwrap(),
             port,
             secret: secret.to_owned(),
-            db: db.to_owned(),
+            db,
             addr: addr.to_owned(),
             peers: Some(peers.to_owned()),
         };
@@ -94,7 +119,7 @@ impl Kamailio {
                 &self.port.to_string(),
             ])
             .env("BWCLIENT_TOKEN_SECRET", &self.secret)
-            .env("BWCLIENT_DB", &self.db)
+            .env(self.db.0, &self.db.1)
             .env("KAM_LISTEN_ADDR", &self.addr)
             .env("KAM_DMQ_PEERS", self.peers.as_deref().unwrap_or(""))
             .output()
