@@ -3,7 +3,6 @@
 use crate::promise::promise;
 use bwclient_sip::auth::Login;
 use bwclient_sip::token::Token;
-use bwclient_sip::ua::WsTransport;
 use bwclient_sip::{Ua, UaConfig, Uri};
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
@@ -42,8 +41,9 @@ fn parse_token(raw: &str) -> Result<Token, JsValue> {
     Token::parse(raw).map_err(|e| error(Code::BadToken, e.message()))
 }
 
-/// The phone for `aor`, logging in with `login` at `urls` (tried in order, never empty). `token_on_invite`: the legacy
-/// facade's token also rides on INVITE (see `UaConfig::token_on_invite`).
+/// The phone for `aor`, logging in with `login` at `urls` (tried in order, never empty).
+/// `token_on_invite`: the legacy facade's token also rides on INVITE (see
+/// `UaConfig::token_on_invite`).
 fn new_phone(
     aor: Uri,
     login: Login,
@@ -59,11 +59,6 @@ fn new_phone(
     config.user_agent = Some(["BWClient/", env!("CARGO_PKG_VERSION")].concat());
     config.register_expires = options.register_expires;
     config.seed = random_seed();
-    config.transport = if urls.first().is_some_and(|url| url.starts_with("wss:")) {
-        WsTransport::Wss
-    } else {
-        WsTransport::Ws
-    };
     config.trace = options.log_level == Level::Debug;
     config.trickle_ice = options.trickle != Trickle::Off;
     config.invite_headers = std::mem::take(&mut options.extra_headers);
@@ -76,14 +71,14 @@ pub async fn login_phone(token: String, options: JsValue) -> Result<Phone, JsVal
     if token.is_expired(unix_now()) {
         return Err(error(Code::TokenExpired, "the token has expired"));
     }
-    let options = PhoneOptions::read(&options)?;
+    let mut options = PhoneOptions::read(&options)?;
     let aor = match options.uri.as_deref() {
         Some(uri) => Uri::parse(uri).map_err(|e| {
             crate::options::bad("uri", &["is not a SIP URI: ", &e.message()].concat())
         })?,
         None => Uri::sip(Some(&token.user), &token.host),
     };
-    let urls = options.server_list(&token.ws_urls);
+    let urls = options.take_server_list(token.ws_urls.clone());
     let login = Login::Token(token.clone());
     let phone = new_phone(aor, login, urls, Some(token), options, false);
     phone.start().await?;
@@ -139,7 +134,8 @@ impl BWClient {
                 (login, None, vec![same_origin_ws_url()])
             }
         };
-        let urls = config.options.server_list(&default_urls);
+        let mut options = config.options;
+        let urls = options.take_server_list(default_urls);
         let aor = Uri::sip(Some(&config.username), &config.domain);
         let token_on_invite = token.is_some();
         Ok(Phone::wrap(new_phone(
@@ -147,7 +143,7 @@ impl BWClient {
             login,
             urls,
             token,
-            config.options,
+            options,
             token_on_invite,
         )))
     }

@@ -65,6 +65,9 @@ pub struct PhoneOptions {
     pub reconnect: ReconnectPolicy,
     /// How long `login` waits for the registration.
     pub login_timeout_ms: u32,
+    /// How long one WebSocket may take to open before the phone gives up on that server
+    /// and tries the next.
+    pub connect_timeout_ms: u32,
     pub dtmf: DtmfTransport,
     /// `tokenWillExpire` fires this many seconds before the token expires.
     pub token_refresh_lead_s: u32,
@@ -92,6 +95,7 @@ impl Default for PhoneOptions {
             ringtone_url: None,
             reconnect: ReconnectPolicy::default(),
             login_timeout_ms: 15_000,
+            connect_timeout_ms: 10_000,
             dtmf: DtmfTransport::Rfc4733,
             token_refresh_lead_s: 60,
             register_expires: 600,
@@ -222,11 +226,11 @@ impl PhoneOptions {
     }
 
     /// The servers to try, in order: `server`, else `servers`, else `fallback` (the token's).
-    pub fn server_list(&self, fallback: &[String]) -> Vec<String> {
-        match &self.server {
-            Some(server) => vec![server.clone()],
-            None if !self.servers.is_empty() => self.servers.clone(),
-            None => fallback.to_vec(),
+    pub fn take_server_list(&mut self, fallback: Vec<String>) -> Vec<String> {
+        match self.server.take() {
+            Some(server) => vec![server],
+            None if !self.servers.is_empty() => core::mem::take(&mut self.servers),
+            None => fallback,
         }
     }
 
@@ -267,6 +271,7 @@ impl PhoneOptions {
                 policy.max_ms = policy.max_ms.max(policy.initial_ms);
             }
             "loginTimeoutMs" => self.login_timeout_ms = whole(k, v)?.max(100),
+            "connectTimeoutMs" => self.connect_timeout_ms = whole(k, v)?.max(100),
             "dtmf" => {
                 self.dtmf = match text(k, v)?.as_str() {
                     "rfc4733" => DtmfTransport::Rfc4733,

@@ -1,4 +1,5 @@
-//! When to try the WebSocket again after it dropped: exponential back-off with jitter.
+//! When to try the WebSocket again after it dropped: exponential back-off with jitter; and
+//! where, when the phone has several servers ([`next_server`]).
 //!
 //! Pure arithmetic: the caller keeps the attempt counter, draws the random number (from
 //! `Math.random()` in the browser, a fixed value in tests) and arms a [`crate::timer::Timer`].

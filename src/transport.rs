@@ -19,6 +19,15 @@ use web_sys::{BinaryType, CloseEvent, Event, MessageEvent, WebSocket};
 /// The WebSocket subprotocol SIP is carried in (RFC 7118 §4).
 pub const SUBPROTOCOL: &str = "sip";
 
+/// The Via transport for a connection to `url` (RFC 7118 §5.1): `WSS` for `wss:`, else `WS`.
+pub fn ws_transport_of(url: &str) -> bwclient_sip::ua::WsTransport {
+    if url.starts_with("wss:") {
+        bwclient_sip::ua::WsTransport::Wss
+    } else {
+        bwclient_sip::ua::WsTransport::Ws
+    }
+}
+
 /// What the socket reports, in order: `Open` once, any number of `Message`, then `Close` once
 /// (possibly after an `Error`; a connection that never opens gives `Error` then `Close`).
 #[derive(Clone, Debug, PartialEq, Eq)]

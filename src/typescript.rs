@@ -17,7 +17,7 @@ export interface LoginOptions {
   iceServers?: RTCIceServer[]; iceGatheringTimeoutMs?: number; logLevel?: LogLevel;
   extraHeaders?: string[]; register?: boolean; microphoneId?: string; speakerId?: string;
   ringback?: boolean; ringtone?: boolean; reconnect?: { initialMs?: number; maxMs?: number };
-  loginTimeoutMs?: number; dtmf?: 'rfc4733' | 'info'; tokenRefreshLeadSeconds?: number;
+  loginTimeoutMs?: number; connectTimeoutMs?: number; dtmf?: 'rfc4733' | 'info'; tokenRefreshLeadSeconds?: number;
   registerExpires?: number; trickleIce?: boolean | 'half' | 'full';
 }
 export interface LegacyPhoneConfig {

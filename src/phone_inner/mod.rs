@@ -110,6 +110,8 @@ pub struct PhoneInner {
     /// would cost a closure and two timer calls each.
     core_deadline: Cell<Option<Time>>,
     reconnect_timer: RefCell<Timer>,
+    /// Gives up on a WebSocket that has not opened within `connectTimeoutMs`.
+    connect_timer: RefCell<Timer>,
     token_timer: RefCell<Timer>,
     login_timer: RefCell<Timer>,
     reconnect_attempt: Cell<u32>,
@@ -166,6 +168,7 @@ impl PhoneInner {
                 core_timer: RefCell::default(),
                 core_deadline: Cell::new(None),
                 reconnect_timer: RefCell::default(),
+                connect_timer: RefCell::default(),
                 token_timer: RefCell::default(),
                 login_timer: RefCell::default(),
                 reconnect_attempt: Cell::new(0),
@@ -225,6 +228,9 @@ impl PhoneInner {
         }
         let url = self.server();
         log::log(&["connecting to ", url].concat());
+        // Failing over may switch between ws: and wss: servers: the Via follows.
+        let transport = crate::transport::ws_transport_of(url);
+        self.ua.borrow_mut().set_transport(transport);
         let me = self.me.clone();
         let opened = Transport::connect(url, move |event| {
             if let Some(phone) = me.upgrade() {
@@ -232,7 +238,16 @@ impl PhoneInner {
             }
         });
         match opened {
-            Ok(transport) => *self.transport.borrow_mut() = Some(transport),
+            Ok(transport) => {
+                *self.transport.borrow_mut() = Some(transport);
+                let me = self.me.clone();
+                let timeout_ms = self.options.connect_timeout_ms;
+                self.connect_timer.borrow_mut().set(timeout_ms, move || {
+                    if let Some(phone) = me.upgrade() {
+                        phone.on_connect_timeout();
+                    }
+                });
+            }
             Err(e) => {
                 // Retrying cannot help: say so to whoever waits, and stop.
                 let reason = "the server URL is not a WebSocket URL";
@@ -244,6 +259,16 @@ impl PhoneInner {
                 self.shutdown();
             }
         }
+    }
+
+    /// The socket did not open in time (a server that accepts TCP but never answers, or
+    /// packets lost on the way): given up, and handled as a failed connect (1006), so the
+    /// phone moves on to the next server.
+    fn on_connect_timeout(&self) {
+        log::warn(&["no answer from ", self.server(), " in time"].concat());
+        // Dropping the transport closes it and removes its listeners: no `Close` follows.
+        self.transport.borrow_mut().take();
+        self.on_transport(TransportEvent::Close(1006));
     }
 
     /// Rejects a pending login and stops trying.
@@ -260,6 +285,7 @@ impl PhoneInner {
         self.lifecycle.set(Lifecycle::LoggedOut);
         for timer in [
             &self.reconnect_timer,
+            &self.connect_timer,
             &self.core_timer,
             &self.token_timer,
             &self.login_timer,
@@ -292,6 +318,7 @@ impl PhoneInner {
         let now = core_now();
         match event {
             TransportEvent::Open => {
+                self.connect_timer.borrow_mut().clear();
                 self.reconnect_attempt.set(0);
                 self.ua.borrow_mut().handle_input(now, Input::TransportUp);
                 let frames = core::mem::take(&mut *self.pending_frames.borrow_mut());
@@ -315,6 +342,7 @@ impl PhoneInner {
             }
             TransportEvent::Error => log::warn("websocket error"),
             TransportEvent::Close(code) => {
+                self.connect_timer.borrow_mut().clear();
                 self.transport.borrow_mut().take();
                 match self.lifecycle.get() {
                     Lifecycle::LoggedOut | Lifecycle::Idle => {}

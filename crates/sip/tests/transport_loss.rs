@@ -98,3 +98,23 @@ fn registering_while_down_waits_for_the_transport() {
         RegistrationState::Registered
     );
 }
+
+#[test]
+fn the_via_follows_the_transport_of_the_new_connection() {
+    // A phone failing over from a wss: server to a ws: one (RFC 7118 §5.1).
+    let (mut net, alice, _bob) = alice_and_bob();
+    let via = |net: &Net| {
+        let registers = net.agents[alice].sent_starting("REGISTER");
+        header(registers.last().unwrap(), "Via").unwrap().to_owned()
+    };
+    assert!(via(&net).starts_with("SIP/2.0/WSS "), "{}", via(&net));
+    net.disconnect(alice);
+    net.ua(alice)
+        .set_transport(bwclient_sip::ua::WsTransport::Ws);
+    net.reconnect(alice);
+    assert!(via(&net).starts_with("SIP/2.0/WS "), "{}", via(&net));
+    assert_eq!(
+        net.ua(alice).config().transport,
+        bwclient_sip::ua::WsTransport::Ws
+    );
+}

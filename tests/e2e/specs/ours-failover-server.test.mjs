@@ -7,10 +7,13 @@
 //    and she places a call to bob and receives one from him, both through B (audio checked,
 //    `getInfo().server` is B).
 // 2. the token's own list: with A down, a login without options falls through to B.
+// 3. a server that accepts TCP but never answers the WebSocket handshake: after
+//    `connectTimeoutMs` the login gives up on it and registers on B.
 // Every token is minted by A before B starts: a server reads the minted-token rows into memory
 // when it starts (crates/server/src/db/tokens.rs), so B knows only those minted before.
 // Skips until pkg/ is built.
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, test } from 'node:test';
 
 import { launchBrowser, newParty } from '../lib/browser.mjs';
@@ -36,6 +39,8 @@ describeOurs('our client fails over from one bwclient-server to the next', { tim
   let party;
   let a;
   let b;
+  let mute;
+  const held = new Set();
   const tokens = {};
 
   before(async () => {
@@ -55,6 +60,8 @@ describeOurs('our client fails over from one bwclient-server to the next', { tim
     await party?.close();
     await browser?.close().catch(() => {});
     for (const s of [a, b]) await s?.crash().catch(() => {});
+    for (const socket of held) socket.destroy();
+    mute?.close();
   });
 
   // ------------------------------------------------------------------ page helpers
@@ -136,5 +143,14 @@ describeOurs('our client fails over from one bwclient-server to the next', { tim
     assert.deepEqual(decodeToken(tokens.carol).wsUrls, [a.ws, b.ws]);
     await login('carol', tokens.carol);
     assert.equal(await phoneProp('carol', 'server'), b.ws);
+  });
+
+  test('a server that never answers the handshake is given up after connectTimeoutMs; login registers on B', async () => {
+    // Accepts connections and never says a word: the WebSocket stays "connecting".
+    mute = net.createServer((socket) => { held.add(socket); });
+    await new Promise((resolve) => { mute.listen(18084, '127.0.0.1', resolve); });
+    await login('alice2', tokens.alice, { servers: ['ws://127.0.0.1:18084/sip', b.ws], connectTimeoutMs: 500 });
+    assert.equal(await phoneProp('alice2', 'server'), b.ws);
+    assert.ok(held.size >= 1, 'the client did connect to the silent server first');
   });
 });

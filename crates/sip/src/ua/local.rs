@@ -7,7 +7,8 @@ use crate::name_addr::NameAddr;
 use crate::rng::Rng;
 use crate::uri::{Param, Uri};
 
-/// The local identity, fixed for the life of the Ua.
+/// The local identity, fixed for the life of the Ua (but for the Via transport, which follows
+/// the connection: [`super::Ua::set_transport`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Local {
     /// `<random>.invalid` unless configured (RFC 7118 §5: the WebSocket client has no

@@ -188,6 +188,14 @@ impl Ua {
         &self.config
     }
 
+    /// The WebSocket flavour of the next connection, for the Via of requests sent from now on
+    /// (RFC 7118 §5.1: `WS` or `WSS`): a phone failing over between `ws:` and `wss:` servers
+    /// sets it before each connection. The Contact keeps `transport=ws` (RFC 7118 §5.2, both).
+    pub fn set_transport(&mut self, transport: WsTransport) {
+        self.config.transport = transport;
+        self.local.via_transport = transport.via_token();
+    }
+
     /// Our Contact URI (`sip:<random>@<random>.invalid;transport=ws;ob`).
     pub fn contact_uri(&self) -> &crate::uri::Uri {
         &self.local.contact_uri
