@@ -71,6 +71,12 @@ pub trait Directory: Send + Sync + 'static {
     /// The id of the endpoint the token with digest username `<expiry>:<user>@<host>` was
     /// minted for, while it is recorded (minted here, not revoked, endpoint not deleted).
     fn token_endpoint(&self, username: &str) -> Option<String>;
+    /// A token whose signature verified but whose row [`Directory::token_endpoint`] does not
+    /// know: with several instances sharing the data, another may have minted it a moment
+    /// ago, before its change reached this one. Looks the row up at the source (the one
+    /// lookup allowed to wait on storage: only genuine, just-minted tokens get here). Default:
+    /// nothing to look up.
+    fn refresh_token(&self, _username: &str) {}
     /// The HMAC secret tokens are signed with (shared with Kamailio's `auth_ephemeral`).
     fn token_secret(&self) -> Vec<u8>;
     /// Queues a call event for delivery; must return at once (delivery is async, bounded retries).

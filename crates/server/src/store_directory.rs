@@ -96,6 +96,23 @@ impl Directory for StoreDirectory {
             .map(str::to_owned)
     }
 
+    /// On a shared (PostgreSQL) database: the token's row and its endpoint, read into the
+    /// view. Off the async worker's slot when the runtime allows it (`block_in_place`).
+    fn refresh_token(&self, username: &str) {
+        if !self.store.shared {
+            return;
+        }
+        let refresh = || {
+            if let Err(err) = self.store.refresh_token(username) {
+                tracing::warn!(error = %err, "token row not read");
+            }
+        };
+        match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+            Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(refresh),
+            _ => refresh(),
+        }
+    }
+
     fn token_secret(&self) -> Vec<u8> {
         self.secret.clone()
     }

@@ -63,7 +63,11 @@ pub fn check_token(
             TokenError::Signature => TokenCheckError::BadSignature,
             other => TokenCheckError::Malformed(other),
         })?;
-    endpoint_for(dir, &token.digest_username(), &token.user, &token.host)
+    let username = token.digest_username();
+    if dir.token_endpoint(&username).is_none() {
+        dir.refresh_token(&username);
+    }
+    endpoint_for(dir, &username, &token.user, &token.host)
 }
 
 /// [`check_token`], and the token must name `user@host` (host compared case-insensitively):

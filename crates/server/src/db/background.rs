@@ -30,6 +30,7 @@ impl Store {
                 background: Arc::default(),
                 revocation_hook: self.revocation_hook.clone(),
                 owner: self.owner.clone(),
+                shared: self.shared,
             };
             let spawned = std::thread::Builder::new()
                 .name("db-writer".into())

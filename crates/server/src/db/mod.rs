@@ -96,6 +96,8 @@ pub struct Store {
     revocation_hook: Arc<OnceLock<RevocationHook>>,
     /// This instance as `callback_queue.owner` (`callback_queue::owner_of`).
     owner: Arc<str>,
+    /// True on PostgreSQL: other instances may write the same data.
+    pub shared: bool,
 }
 
 impl std::fmt::Debug for Store {
@@ -127,6 +129,7 @@ impl Store {
                 let owner = callback_queue::owner_of(&conn)?.into();
                 let store = Store {
                     owner,
+                    shared: true,
                     conn: Arc::new(Mutex::new(conn)),
                     view: Arc::new(RwLock::new(view)),
                     background: Arc::default(),
@@ -159,6 +162,7 @@ impl Store {
         let view = SipView::load(&conn)?;
         Ok(Store {
             owner: callback_queue::owner_of(&conn)?.into(),
+            shared: false,
             conn: Arc::new(Mutex::new(conn)),
             view: Arc::new(RwLock::new(view)),
             background: Arc::default(),
@@ -213,7 +217,7 @@ impl Store {
 
     /// True on PostgreSQL (several instances may share the data).
     pub fn is_shared(&self) -> bool {
-        matches!(*self.conn(), Conn::Postgres(_))
+        self.shared
     }
 
     /// The schema version the database is at.

@@ -64,6 +64,29 @@ impl Store {
         Ok(self.view().token_endpoint(username).map(str::to_owned))
     }
 
+    /// Reads the row of token `username` and its endpoint into the view, if the database has
+    /// them (another instance minted it a moment ago and its notification is on its way).
+    /// True if found.
+    pub fn refresh_token(&self, username: &str) -> Result<bool, DbError> {
+        let conn = self.conn();
+        let Some(row) = conn.query_opt(
+            "SELECT endpoint_id, expires FROM tokens WHERE username = ?1",
+            args![username],
+        )?
+        else {
+            return Ok(false);
+        };
+        let (endpoint_id, expires) = (row.text(0)?, row.int(1)?);
+        let Some(endpoint) = super::sip_view::read_endpoint(&conn, &endpoint_id)? else {
+            return Ok(false);
+        };
+        self.update_view(|view| {
+            view.put_endpoint(endpoint);
+            view.put_token(username, &endpoint_id, expires);
+        });
+        Ok(true)
+    }
+
     /// Forgets the token `username` (revocation). True if it was recorded.
     pub fn delete_token(&self, username: &str) -> Result<bool, DbError> {
         let conn = self.conn();
