@@ -147,7 +147,7 @@ async fn kamailio_cluster_routes_a_call_across_nodes_and_follows_a_phone_to_the_
     for attempt in 0..50 {
         call_id = format!("cl-call-{attempt}");
         invite_with_token(&mut bob, "bob", "alice", &host, bob_token, &call_id).await;
-        match tokio::time::timeout(Duration::from_millis(1500), next_request_text(&mut alice)).await
+        match tokio::time::timeout(Duration::from_millis(3000), next_request_text(&mut alice)).await
         {
             Ok(req) => {
                 invite = req;
