@@ -232,6 +232,10 @@ md.push('');
 const previous = (() => { try { return fs.readFileSync(path.join(BENCH, 'RESULTS.md'), 'utf8'); } catch { return ''; } })();
 const soak = existingSoakSection(previous);
 if (soak) md.push(soak);
+// So does bench/cluster.sh (bench/cluster-report.mjs).
+const clusterAt = previous.indexOf('<!-- cluster:start -->');
+const clusterEnd = previous.indexOf('<!-- cluster:end -->');
+if (clusterAt >= 0 && clusterEnd > clusterAt) md.push(`${previous.slice(clusterAt, clusterEnd + '<!-- cluster:end -->'.length)}\n`);
 fs.writeFileSync(path.join(BENCH, 'RESULTS.md'), md.join('\n'));
 
 // ------------------------------------------------------------------ chart

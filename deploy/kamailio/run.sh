@@ -25,6 +25,8 @@
 #                                    DMQ notification peers, and the only addresses whose plain-TCP
 #                                    SIP requests are trusted as relayed by a node
 # With KAM_DMQ_PEERS set the node runs -A WITH_CLUSTER (DMQ, dmq_usrloc, Path).
+# Sizing (any node): KAM_SHM_MB shared memory in MB (default 64; registrations, dialogs and TCP
+# connections live there), KAM_TCP_MAX_CONNECTIONS (default Kamailio's 2048).
 #
 # RUN_DIR receives kamailio.cfg, secret.cfg (mode 600), the pid files and kamailio.log, and
 # keeps kamailio-state.db: Kamailio's own SQLite file (registrations and dialogs, so calls
@@ -52,6 +54,12 @@ start)
   addr="${KAM_LISTEN_ADDR:-127.0.0.1}"
   case "$addr" in *[!0-9.]*|'') echo "KAM_LISTEN_ADDR must be an IPv4 address" >&2; exit 2;; esac
   defines=(-A "WS_PORT=$port" -A "LISTEN_IP=$addr")
+  shm_mb="${KAM_SHM_MB:-64}"
+  case "$shm_mb" in *[!0-9]*|'') echo "KAM_SHM_MB must be a number of MB" >&2; exit 2;; esac
+  if [ -n "${KAM_TCP_MAX_CONNECTIONS:-}" ]; then
+    case "$KAM_TCP_MAX_CONNECTIONS" in *[!0-9]*) echo "KAM_TCP_MAX_CONNECTIONS must be a number" >&2; exit 2;; esac
+    defines+=(-A "TCP_MAX_CONNECTIONS=$KAM_TCP_MAX_CONNECTIONS")
+  fi
   if [ -n "${KAM_DMQ_PEERS:-}" ]; then
     peers_route='route[CLUSTER_PEER] {'$'\n'
     first=""
@@ -127,7 +135,7 @@ start)
   kamailio -c -f "$run/kamailio.cfg" "${defines[@]}" >"$run/check.log" 2>&1 || { cat "$run/check.log" >&2; exit 1; }
   # Append: a restart in the same run directory keeps the earlier run's log.
   echo "=== kamailio start $(date -u +%FT%TZ) port $port" >>"$run/kamailio.log"
-  nohup kamailio -f "$run/kamailio.cfg" -P "$run/kamailio.pid" -Y "$run" -m 64 -M 16 -DD -E \
+  nohup kamailio -f "$run/kamailio.cfg" -P "$run/kamailio.pid" -Y "$run" -m "$shm_mb" -M 16 -DD -E \
     "${defines[@]}" >>"$run/kamailio.log" 2>&1 &
   echo $! > "$run/kamailio.main.pid"
   # Ready when the listener accepts connections.

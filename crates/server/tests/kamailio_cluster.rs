@@ -147,7 +147,7 @@ async fn kamailio_cluster_routes_a_call_across_nodes_and_follows_a_phone_to_the_
     for attempt in 0..50 {
         call_id = format!("cl-call-{attempt}");
         invite_with_token(&mut bob, "bob", "alice", &host, bob_token, &call_id).await;
-        match tokio::time::timeout(Duration::from_millis(1500), next_request_text(&mut alice)).await
+        match tokio::time::timeout(Duration::from_millis(3000), next_request_text(&mut alice)).await
         {
             Ok(req) => {
                 invite = req;
@@ -329,6 +329,154 @@ async fn kamailio_cluster_routes_a_call_across_nodes_and_follows_a_phone_to_the_
         answer(&mut alice).await.code,
         200,
         "bob's 200 to the BYE reaches alice"
+    );
+    drop(node_b);
+    server.stop().await;
+}
+
+/// The node that dies held both phones of a call: node B never saw the call, but knows its
+/// parties (the replicated table), so once both phones register on B their in-dialog requests
+/// reach each other there.
+#[tokio::test]
+async fn kamailio_cluster_recovers_a_call_whose_two_phones_were_on_the_dead_node() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let api = Api::new(&server, &server.user);
+    let (host, minted) = tokens(&api, "kamcl2", &["alice", "bob"]).await;
+    let (alice_token, bob_token) = (&minted[0], &minted[1]);
+    let db = dir.path().join("data/bwclient.db");
+    let (a_port, b_port) = (free_port("127.0.0.2"), free_port("127.0.0.3"));
+    let node_a = Kamailio::start_node(
+        TEST_SECRET,
+        &db,
+        "127.0.0.2",
+        a_port,
+        &format!("127.0.0.3:{b_port}"),
+    );
+    let node_b = Kamailio::start_node(
+        TEST_SECRET,
+        &db,
+        "127.0.0.3",
+        b_port,
+        &format!("127.0.0.2:{a_port}"),
+    );
+
+    // 1. Both on A; bob calls alice; answered; ACK and INFO pass.
+    let mut alice = connect_to("127.0.0.2", a_port).await;
+    register(
+        &mut alice,
+        "alice",
+        &host,
+        alice_token,
+        "c2-alice",
+        ALICE_INSTANCE,
+    )
+    .await;
+    let mut bob = connect_to("127.0.0.2", a_port).await;
+    register(&mut bob, "bob", &host, bob_token, "c2-bob", BOB_INSTANCE).await;
+    let call_id = "c2-call";
+    invite_with_token(&mut bob, "bob", "alice", &host, bob_token, call_id).await;
+    let invite = next_request_text(&mut alice).await;
+    assert!(
+        invite.starts_with("INVITE ") && invite.contains(call_id),
+        "{invite}"
+    );
+    alice
+        .send(WsMessage::text(response_to(
+            &invite,
+            "200 OK",
+            "alicetag",
+            "sip:alice@alice.invalid;transport=ws",
+        )))
+        .await
+        .unwrap();
+    let ok = answer(&mut bob).await;
+    assert_eq!(ok.code, 200);
+    let mut routes: Vec<String> = ok
+        .headers
+        .get_all(&HeaderName::RECORD_ROUTE)
+        .map(|v| v.to_string())
+        .collect();
+    routes.reverse();
+    let alice_target = "sip:alice@alice.invalid;transport=ws";
+    bob.send(WsMessage::text(in_dialog(
+        "ACK",
+        alice_target,
+        &routes,
+        &host,
+        call_id,
+        2,
+        true,
+    )))
+    .await
+    .unwrap();
+    assert!(next_request_text(&mut alice).await.starts_with("ACK "));
+    bob.send(WsMessage::text(in_dialog(
+        "INFO",
+        alice_target,
+        &routes,
+        &host,
+        call_id,
+        3,
+        true,
+    )))
+    .await
+    .unwrap();
+    answer_ok(&mut alice, "INFO").await;
+    assert_eq!(answer(&mut bob).await.code, 200);
+
+    // 2. A dies; both phones register on B, which never saw the call.
+    node_a.stop();
+    drop((alice, bob));
+    let mut alice = connect_to("127.0.0.3", b_port).await;
+    register(
+        &mut alice,
+        "alice",
+        &host,
+        alice_token,
+        "c2-alice2",
+        ALICE_INSTANCE,
+    )
+    .await;
+    let mut bob = connect_to("127.0.0.3", b_port).await;
+    register(&mut bob, "bob", &host, bob_token, "c2-bob2", BOB_INSTANCE).await;
+
+    // 3. bob's re-INVITE (route set naming only dead A) reaches alice on B; her BYE reaches him.
+    bob.send(WsMessage::text(in_dialog(
+        "INVITE",
+        alice_target,
+        &routes,
+        &host,
+        call_id,
+        4,
+        true,
+    )))
+    .await
+    .unwrap();
+    answer_ok(&mut alice, "INVITE").await;
+    assert_eq!(
+        answer(&mut bob).await.code,
+        200,
+        "the re-INVITE is answered on B"
+    );
+    let mut alice_routes = routes.clone();
+    alice_routes.reverse();
+    alice
+        .send(WsMessage::text(in_dialog(
+            "BYE",
+            "sip:bob@b0b.invalid;transport=ws",
+            &alice_routes,
+            &host,
+            call_id,
+            1,
+            false,
+        )))
+        .await
+        .unwrap();
+    let bye = next_request_text(&mut bob).await;
+    assert!(
+        bye.starts_with("BYE ") && bye.contains(call_id),
+        "bob receives alice's BYE:\n{bye}"
     );
     drop(node_b);
     server.stop().await;
