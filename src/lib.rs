@@ -15,6 +15,7 @@
 //!   [`tones`] (WebAudio), [`timer`] and [`emitter`] (gloo timers, JS listeners), [`log`].
 //! - Pure rules, tested natively: [`ice`] (the early-offer policy), [`trickle`] (RFC 8840),
 //!   [`hold`] (RFC 3264 §8.4), [`sdp`] (reading SDP lines), [`reconnect`] (back-off),
+//!   [`keepalive`] (RFC 5626 §4.4.1 CRLF keep-alives),
 //!   [`stats`] (call quality and MOS).
 //!
 //! The modules are public so the browser tests in `tests/` reach them; only the three
@@ -29,6 +30,7 @@ pub mod emitter;
 pub mod errors;
 pub mod hold;
 pub mod ice;
+pub mod keepalive;
 pub mod log;
 pub mod media;
 pub mod options;

@@ -74,6 +74,8 @@ pub struct PhoneOptions {
     /// The REGISTER expiry asked for, in seconds.
     pub register_expires: u32,
     pub trickle: Trickle,
+    /// CRLF keep-alive interval in seconds on an idle connection (RFC 5626 §4.4.1); 0: off.
+    pub keep_alive_s: u32,
 }
 
 impl Default for PhoneOptions {
@@ -100,6 +102,7 @@ impl Default for PhoneOptions {
             token_refresh_lead_s: 60,
             register_expires: 600,
             trickle: Trickle::Half,
+            keep_alive_s: crate::keepalive::DEFAULT_INTERVAL_S,
         }
     }
 }
@@ -280,6 +283,7 @@ impl PhoneOptions {
                 }
             }
             "tokenRefreshLeadSeconds" => self.token_refresh_lead_s = whole(k, v)?,
+            "keepAliveSeconds" => self.keep_alive_s = whole(k, v)?,
             "registerExpires" => self.register_expires = whole(k, v)?.max(30),
             "trickleIce" => {
                 self.trickle = match (v.as_bool(), v.as_string().as_deref()) {

@@ -40,6 +40,8 @@ pub struct Reconnecting<'a> {
     pub attempt: u32,
     pub delay_ms: u32,
     pub close_code: u16,
+    /// Why: `closed` (the socket closed), `connect_timeout`, `keepalive_timeout` (no pong).
+    pub reason: &'a str,
     pub server: &'a str,
 }
 

@@ -19,6 +19,8 @@ export interface LoginOptions {
   ringback?: boolean; ringtone?: boolean; reconnect?: { initialMs?: number; maxMs?: number };
   loginTimeoutMs?: number; connectTimeoutMs?: number; dtmf?: 'rfc4733' | 'info'; tokenRefreshLeadSeconds?: number;
   registerExpires?: number; trickleIce?: boolean | 'half' | 'full';
+  /** CRLF keep-alive interval on an idle connection, in seconds (default 25; 0: off). */
+  keepAliveSeconds?: number;
 }
 export interface LegacyPhoneConfig {
   username: string; domain: string; password?: string; authToken?: string;
@@ -52,6 +54,8 @@ export interface RegistrationInfo { expires: number; status: number; }
 export interface RegistrationFailure { code: BWErrorCode; status: number; reason: string; }
 export interface ReconnectingInfo {
   attempt: number; delayMs: number; closeCode: number;
+  /** Why the connection went: no `keepalive_timeout` pong within 10 s, the socket `closed`, or it did not open in time. */
+  reason: 'closed' | 'connect_timeout' | 'keepalive_timeout';
   /** The server URL the next attempt goes to. */ server: string;
 }
 export interface ReconnectedInfo { /** The server URL the phone is on now. */ server: string; }

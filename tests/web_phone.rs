@@ -136,6 +136,14 @@ async fn options_are_checked_field_by_field() {
         "{}",
         message_of(&err)
     );
+    for bad in [JsValue::from("25"), JsValue::from(-1)] {
+        let err = refused(&[("keepAliveSeconds", bad)]).await;
+        assert!(
+            message_of(&err).contains("keepAliveSeconds"),
+            "{}",
+            message_of(&err)
+        );
+    }
     let err = refused(&[("iceServers", "stun:x".into())]).await;
     assert!(
         message_of(&err).contains("iceServers"),
@@ -695,4 +703,38 @@ async fn full_trickle_sends_the_invite_before_any_candidate_then_trickles_them_i
         "{infos:?}"
     );
     c.finish().await;
+}
+
+#[wasm_bindgen_test]
+async fn the_servers_crlf_pongs_keep_an_idle_connection_up() {
+    // RFC 5626 §4.4.1: a ping every 0.8–1 s; bwclient-server answers each with a CRLF pong.
+    let alice = login_with(
+        "alice",
+        &[("keepAliveSeconds", 1.into()), ("logLevel", "debug".into())],
+    )
+    .await;
+    let events = Events::default();
+    events.on_phone(&alice, &["reconnecting", "log"]);
+    let pongs = |events: &Events| {
+        events
+            .sip_log()
+            .iter()
+            .filter(|m| m.ends_with("CRLF keep-alive pong"))
+            .count()
+    };
+    wait_until("four pongs on an idle connection", 15_000.0, || {
+        pongs(&events) >= 4
+    })
+    .await;
+    bwclient::log::set_level(bwclient::log::Level::Warn);
+    let log = events.sip_log();
+    assert!(log.iter().any(|m| m.ends_with("CRLFCRLF keep-alive")));
+    // Pongs never reach the SIP parser: no message was dropped as unparsable.
+    assert!(
+        !log.iter().any(|m| m.starts_with("← received\n\r\n")),
+        "{log:?}"
+    );
+    assert!(!events.has("reconnecting"), "the connection stayed up");
+    assert!(alice.registered());
+    logout(&alice).await;
 }

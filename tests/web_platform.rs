@@ -268,8 +268,13 @@ fn payloads_are_plain_objects_with_null_for_none() {
         attempt: 2,
         delay_ms: 900,
         close_code: 1006,
+        reason: "keepalive_timeout",
         server: "ws://b.test/sip",
     });
+    assert_eq!(
+        Reflect::get(&reconnecting, &"reason".into()).unwrap(),
+        "keepalive_timeout"
+    );
     assert_eq!(Reflect::get(&reconnecting, &"delayMs".into()).unwrap(), 900);
     assert_eq!(
         Reflect::get(&reconnecting, &"server".into()).unwrap(),

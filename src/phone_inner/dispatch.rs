@@ -10,7 +10,7 @@ use crate::call::Call;
 use crate::call_inner::CallInner;
 use crate::errors::{decimal, error, Code};
 use crate::log;
-use crate::payloads::{to_js, Body, LogEntry, Registration, RegistrationFailure, Status};
+use crate::payloads::{to_js, Body, Registration, RegistrationFailure, Status};
 
 impl PhoneInner {
     pub(super) fn dispatch(&self, event: Event) {
@@ -96,13 +96,7 @@ impl PhoneInner {
                         Direction::Sent => "→ sent\n",
                         Direction::Received => "← received\n",
                     };
-                    let line = [arrow, &message].concat();
-                    log::debug(&line);
-                    let entry = LogEntry {
-                        level: "debug",
-                        message: &line,
-                    };
-                    self.emitter.emit("log", &to_js(&entry));
+                    self.trace(&[arrow, &message].concat());
                 }
             }
             Event::Discarded(why) => log::warn(&["dropped input: ", &why.message()].concat()),

@@ -24,6 +24,7 @@ use wasm_bindgen::prelude::*;
 use crate::call_inner::CallInner;
 use crate::emitter::Emitter;
 use crate::errors::{error, Code};
+use crate::keepalive::{is_keep_alive_frame, Due, KeepAlive};
 use crate::log;
 use crate::options::PhoneOptions;
 use crate::payloads::{to_js, Reconnecting, RegistrationFailure};
@@ -112,6 +113,11 @@ pub struct PhoneInner {
     reconnect_timer: RefCell<Timer>,
     /// Gives up on a WebSocket that has not opened within `connectTimeoutMs`.
     connect_timer: RefCell<Timer>,
+    /// The open connection's CRLF keep-alives (RFC 5626 §4.4.1), and their timer.
+    keep_alive: RefCell<Option<KeepAlive>>,
+    keep_alive_timer: RefCell<Timer>,
+    /// Why the phone itself dropped the socket, for the next `reconnecting` (else `closed`).
+    drop_reason: Cell<Option<&'static str>>,
     token_timer: RefCell<Timer>,
     login_timer: RefCell<Timer>,
     reconnect_attempt: Cell<u32>,
@@ -169,6 +175,9 @@ impl PhoneInner {
                 core_deadline: Cell::new(None),
                 reconnect_timer: RefCell::default(),
                 connect_timer: RefCell::default(),
+                keep_alive: RefCell::default(),
+                keep_alive_timer: RefCell::default(),
+                drop_reason: Cell::new(None),
                 token_timer: RefCell::default(),
                 login_timer: RefCell::default(),
                 reconnect_attempt: Cell::new(0),
@@ -266,9 +275,87 @@ impl PhoneInner {
     /// phone moves on to the next server.
     fn on_connect_timeout(&self) {
         log::warn(&["no answer from ", self.server(), " in time"].concat());
+        self.drop_connection("connect_timeout");
+    }
+
+    /// Drops the socket as failed (1006: no close frame) and takes the reconnect path, with
+    /// `reason` in the `reconnecting` event.
+    fn drop_connection(&self, reason: &'static str) {
         // Dropping the transport closes it and removes its listeners: no `Close` follows.
         self.transport.borrow_mut().take();
+        self.drop_reason.set(Some(reason));
         self.on_transport(TransportEvent::Close(1006));
+    }
+
+    /// A debug trace, also as a `log` event (`logLevel: 'debug'`).
+    fn trace(&self, line: &str) {
+        if log::enabled(log::Level::Debug) {
+            log::debug(line);
+            let entry = crate::payloads::LogEntry {
+                level: "debug",
+                message: line,
+            };
+            self.emitter.emit("log", &to_js(&entry));
+        }
+    }
+
+    /// Arms the keep-alive timer for the connection's next deadline, or clears it.
+    fn arm_keep_alive(&self) {
+        let deadline = self
+            .keep_alive
+            .borrow()
+            .as_ref()
+            .and_then(KeepAlive::deadline);
+        let mut timer = self.keep_alive_timer.borrow_mut();
+        let Some(at) = deadline else {
+            timer.clear();
+            return;
+        };
+        let me = self.me.clone();
+        let delay = (at - now_ms()).clamp(0.0, 2e9) as u32;
+        timer.set(delay, move || {
+            if let Some(phone) = me.upgrade() {
+                phone.on_keep_alive_deadline();
+            }
+        });
+    }
+
+    /// A keep-alive deadline passed: ping, or fail the flow (RFC 5626 §4.4.1).
+    fn on_keep_alive_deadline(&self) {
+        let due = match self.keep_alive.borrow_mut().as_mut() {
+            Some(keep_alive) => keep_alive.on_deadline(now_ms()),
+            None => return,
+        };
+        match due {
+            Due::Ping => {
+                let sent = self
+                    .transport
+                    .borrow()
+                    .as_ref()
+                    .is_some_and(|t| t.send(crate::keepalive::PING).is_ok());
+                if sent {
+                    self.trace("→ sent\nCRLFCRLF keep-alive");
+                }
+            }
+            Due::Failed => {
+                log::warn(&["no keep-alive answer from ", self.server(), ": flow failed"].concat());
+                self.drop_connection("keepalive_timeout");
+                return;
+            }
+            Due::Nothing => {
+                let stopped = self
+                    .keep_alive
+                    .borrow()
+                    .as_ref()
+                    .is_some_and(|k| k.deadline().is_none());
+                if stopped {
+                    log::log(
+                        "the server does not answer CRLF keep-alives: none sent on this connection",
+                    );
+                }
+            }
+        }
+        self.arm_keep_alive();
     }
 
     /// Rejects a pending login and stops trying.
@@ -286,6 +373,7 @@ impl PhoneInner {
         for timer in [
             &self.reconnect_timer,
             &self.connect_timer,
+            &self.keep_alive_timer,
             &self.core_timer,
             &self.token_timer,
             &self.login_timer,
@@ -320,6 +408,9 @@ impl PhoneInner {
             TransportEvent::Open => {
                 self.connect_timer.borrow_mut().clear();
                 self.reconnect_attempt.set(0);
+                let keep_alive = KeepAlive::opened(self.options.keep_alive_s, now_ms());
+                *self.keep_alive.borrow_mut() = Some(keep_alive);
+                self.arm_keep_alive();
                 self.ua.borrow_mut().handle_input(now, Input::TransportUp);
                 let frames = core::mem::take(&mut *self.pending_frames.borrow_mut());
                 for frame in frames {
@@ -336,6 +427,16 @@ impl PhoneInner {
                 self.drive();
             }
             TransportEvent::Message(text) => {
+                // Any frame proves the server alive; a CRLF is a pong, not for the SIP parser.
+                let pong = is_keep_alive_frame(&text);
+                if let Some(keep_alive) = self.keep_alive.borrow_mut().as_mut() {
+                    keep_alive.on_received(now_ms(), pong, js_sys::Math::random());
+                }
+                self.arm_keep_alive();
+                if pong {
+                    self.trace("← received\nCRLF keep-alive pong");
+                    return;
+                }
                 let input = Input::Received(text.as_bytes());
                 self.ua.borrow_mut().handle_input(now, input);
                 self.drive();
@@ -343,7 +444,10 @@ impl PhoneInner {
             TransportEvent::Error => log::warn("websocket error"),
             TransportEvent::Close(code) => {
                 self.connect_timer.borrow_mut().clear();
+                self.keep_alive_timer.borrow_mut().clear();
+                self.keep_alive.borrow_mut().take();
                 self.transport.borrow_mut().take();
+                let why = self.drop_reason.take().unwrap_or("closed");
                 match self.lifecycle.get() {
                     Lifecycle::LoggedOut | Lifecycle::Idle => {}
                     Lifecycle::Starting if self.login_waiter.borrow().is_some() => {
@@ -369,7 +473,7 @@ impl PhoneInner {
                         let reason = "could not connect to the server";
                         log::warn(reason);
                         self.report_no_connection(reason);
-                        self.schedule_reconnect(code);
+                        self.schedule_reconnect(code, why);
                     }
                     Lifecycle::Ready | Lifecycle::Reconnecting => {
                         // The core parks the registration until the transport is back
@@ -377,7 +481,7 @@ impl PhoneInner {
                         self.ua.borrow_mut().handle_input(now, Input::TransportDown);
                         self.drive();
                         self.reconnected_pending.set(true);
-                        self.schedule_reconnect(code);
+                        self.schedule_reconnect(code, why);
                     }
                 }
             }
@@ -417,7 +521,9 @@ impl PhoneInner {
     /// Opens a new socket after an exponential back-off with jitter ([`crate::reconnect`]), at
     /// once after a 1001 Going Away (a server shutting down on purpose), to the next server of
     /// the list ([`crate::reconnect::next_server`]: the same one first after a 1001).
-    fn schedule_reconnect(&self, close_code: u16) {
+    /// `reason` says why the connection went (`closed`, `connect_timeout`,
+    /// `keepalive_timeout`).
+    fn schedule_reconnect(&self, close_code: u16, reason: &'static str) {
         if self.lifecycle.get() != Lifecycle::Starting {
             self.lifecycle.set(Lifecycle::Reconnecting);
         }
@@ -435,6 +541,7 @@ impl PhoneInner {
             attempt: attempt + 1,
             delay_ms,
             close_code,
+            reason,
             server: self.server(),
         };
         self.emitter.emit("reconnecting", &to_js(&info));

@@ -8,6 +8,12 @@
 //    registers again with her +sip.instance; the call's audio goes on both ways; hold/unhold from
 //    each side (re-INVITEs whose route set names dead A: B routes them to the far end's current
 //    flow, RFC 5626) and alice's BYE end it at bob.
+// 3. Node A freezes mid-call (restarted first; every process SIGSTOPped: a node that dies without
+//    closing its connections — power loss, a partition — so no FIN/RST reaches the browser):
+//    carol on A (`keepAliveSeconds: 2`) in a call with bob gets no CRLF pong within 10 s (RFC 5626
+//    §4.4.1), drops the flow, emits reconnecting (reason keepalive_timeout, next server B) →
+//    reconnected on B; the call's audio goes on; hold/unhold and BYE work. The detection time
+//    (freeze → reconnecting) is a figure.
 // The audio gap at failover (longest stretch without a new inbound RTP packet, sampled in the
 // page every 10 ms, from A's stop until audio is seen after the reconnection), and the same
 // measure over the seconds before (baseline), are recorded as figures, never asserted. Skips until pkg/ is built.
@@ -25,8 +31,10 @@ import { waitFor, withTimeout } from '../lib/wait.mjs';
 const SUITE = 'ours-cluster-kamailio';
 const QUIET = { ringback: false, ringtone: false, logLevel: 'log' };
 const PORT = 15166;
+// carol's keep-alive interval in the freeze test: short, so the freeze is noticed within 2 + 10 s.
+const KEEP_ALIVE_S = 2;
 
-describeOurs('our client on a two-node Kamailio cluster: a call across nodes survives its node', { timeout: 150_000 }, () => {
+describeOurs('our client on a two-node Kamailio cluster: a call across nodes survives its node', { timeout: 240_000 }, () => {
   let browser;
   let party;
   let a;
@@ -128,6 +136,33 @@ describeOurs('our client on a two-node Kamailio cluster: a call across nodes sur
     return { maxGapMs: window.__gap.maxGap, samples: window.__gap.samples };
   });
 
+  /**
+   * `caller` (on A) calls bob (on B) until bob rings (his registration reaches A through DMQ
+   * within milliseconds of his REGISTER; until then A answers 404: a failed attempt is retried);
+   * bob answers; audio both ways. Returns [caller's call, bob's call].
+   */
+  async function callBob(caller, prefix) {
+    let out;
+    let bobIn;
+    for (let attempt = 1; !bobIn; attempt += 1) {
+      const since = await mark();
+      out = `${prefix}${attempt}`;
+      const r = await ev(`${caller} dials bob`, ([w, c]) => window.api.dial(w, c, 'bob'), [caller, out]);
+      assert.equal(r.ok, true, `${caller}.call(bob): ${r.code} ${r.message}`);
+      const first = await waitFor(`${out}: ringing bob or failed`, () => party.page.evaluate(
+        ([s, c]) => window.api.events.find((e) => e.seq > s && ((e.who === 'bob' && e.name === 'incomingCall') || (e.who === c && e.name === 'failed'))),
+        [since, out],
+      ), { timeout: 15_000 });
+      if (first.name === 'incomingCall') bobIn = first.info.call;
+      else assert.ok(attempt < 20, `${caller}'s calls to bob keep failing: ${JSON.stringify(first.info)}`);
+    }
+    const since = await mark();
+    await ok('call', bobIn, 'answer');
+    await Promise.all([waitEvent(out, 'connected', { since: 0 }), waitEvent(bobIn, 'connected', { since })]);
+    await audioFlows(out, bobIn);
+    return [out, bobIn];
+  }
+
   test('alice on A calls bob on B (audio, hold); A stops mid-call: alice fails over to B, audio goes on, hold/unhold and BYE still work', async (t) => {
     await login('bob', b, { servers: [b.ws] });
     await login('alice', a, { servers: [a.ws, b.ws] });
@@ -136,24 +171,7 @@ describeOurs('our client on a two-node Kamailio cluster: a call across nodes sur
 
     // 1. alice (A) → bob (B). bob's registration reaches A through DMQ (within milliseconds of
     //    his REGISTER; until then A answers 404: a failed attempt is retried).
-    let out;
-    let bobIn;
-    for (let attempt = 1; !bobIn; attempt += 1) {
-      const since = await mark();
-      out = `out${attempt}`;
-      const r = await ev('alice dials bob', ([c]) => window.api.dial('alice', c, 'bob'), [out]);
-      assert.equal(r.ok, true, `alice.call(bob): ${r.code} ${r.message}`);
-      const first = await waitFor(`${out}: ringing bob or failed`, () => party.page.evaluate(
-        ([s, c]) => window.api.events.find((e) => e.seq > s && ((e.who === 'bob' && e.name === 'incomingCall') || (e.who === c && e.name === 'failed'))),
-        [since, out],
-      ), { timeout: 15_000 });
-      if (first.name === 'incomingCall') bobIn = first.info.call;
-      else assert.ok(attempt < 20, `alice's calls to bob keep failing: ${JSON.stringify(first.info)}`);
-    }
-    const since = await mark();
-    await ok('call', bobIn, 'answer');
-    await Promise.all([waitEvent(out, 'connected', { since: 0 }), waitEvent(bobIn, 'connected', { since })]);
-    await audioFlows(out, bobIn);
+    const [out, bobIn] = await callBob('alice', 'out');
     await holdUnhold(out, bobIn);
     await holdUnhold(bobIn, out);
 
@@ -196,6 +214,46 @@ describeOurs('our client on a two-node Kamailio cluster: a call across nodes sur
       baselineGapBobMs: Math.round(baseline[bobIn] ?? -1),
       gapSamples: gap.samples,
       holdResumeBothSidesAfterFailoverMs: holdsMs,
+    });
+  });
+
+  test('A freezes mid-call (no FIN/RST): carol\'s keep-alives time out within interval + 10 s, she fails over to B, audio goes on, hold/unhold and BYE work', async (t) => {
+    // A was stopped by the test before (or never reached): a fresh node A, joining B again.
+    await a.stop();
+    a = await startClusterNode('a', '127.0.0.2', PORT, [`127.0.0.3:${PORT}`]);
+    // logLevel debug: the page logs her keep-alive pings and pongs.
+    await login('carol', a, { servers: [a.ws, b.ws], keepAliveSeconds: KEEP_ALIVE_S, logLevel: 'debug' });
+    assert.equal(await phoneProp('carol', 'server'), a.ws);
+    const [out, bobIn] = await callBob('carol', 'frz');
+    // Kamailio's websocket module answers her CRLFCRLF pings with a CRLF pong.
+    await waitFor('carol: a CRLF pong from node A', () => party.page.evaluate(
+      () => window.api.logs.carol.some((m) => m.endsWith('CRLF keep-alive pong')),
+    ), { timeout: 15_000 });
+
+    const before = await mark();
+    const tFreeze = Date.now();
+    assert.ok(a.freeze() > 1, 'node A and its worker processes are frozen');
+    const limitMs = (KEEP_ALIVE_S + 10) * 1000;
+    const reconnecting = await waitEvent('carol', 'reconnecting', { since: before, timeout: limitMs + 10_000 });
+    assert.equal(reconnecting.info.reason, 'keepalive_timeout', 'no FIN/RST came: the keep-alive found the dead flow');
+    assert.equal(reconnecting.info.server, b.ws, 'the next attempt goes to B');
+    const reconnected = await waitEvent('carol', 'reconnected', { since: before, timeout: 30_000 });
+    assert.equal(reconnected.info.server, b.ws);
+    assert.equal(await phoneProp('carol', 'registered'), true);
+    assert.equal((await info(out)).status, 'connected');
+    await audioFlows(out, bobIn);
+    await holdUnhold(out, bobIn);
+    await holdUnhold(bobIn, out);
+    const sinceBye = await mark();
+    await ok('call', out, 'hangup');
+    const [endA, endB] = await Promise.all([waitEvent(out, 'ended', { since: sinceBye }), waitEvent(bobIn, 'ended', { since: sinceBye })]);
+    assert.equal(endA.info?.reason, 'local_hangup');
+    assert.equal(endB.info?.reason, 'remote_hangup', 'carol\'s BYE reached bob');
+
+    recordFigures(t, SUITE, 'freeze', {
+      keepAliveSeconds: KEEP_ALIVE_S,
+      detectedAfterFreezeMs: reconnecting.at - tFreeze,
+      reconnectedAfterFreezeMs: reconnected.at - tFreeze,
     });
   });
 });
