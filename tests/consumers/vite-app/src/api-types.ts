@@ -16,7 +16,13 @@ export async function usage(token: string): Promise<void> {
   phone.on('registrationFailed', ({ code, status, reason }) => console.warn(code, status, reason));
   phone.on('tokenWillExpire', ({ secondsLeft }) => console.info(secondsLeft.toFixed(0)));
   phone.on('log', ({ level, message }) => console.debug(level, message));
-  phone.on('reconnecting', ({ attempt, server }) => console.info(attempt, server));
+  phone.on('reconnecting', ({ attempt, server, reason }) => console.info(attempt, server, reason === 'keepalive_timeout'));
+  // @ts-expect-error: reason is one of 'closed' | 'connect_timeout' | 'keepalive_timeout'
+  phone.on('reconnecting', ({ reason }) => reason === 'pong_timeout');
+  const keepAlive: LoginOptions = { keepAliveSeconds: 0 };
+  // @ts-expect-error: keepAliveSeconds is a number of seconds
+  const badKeepAlive: LoginOptions = { keepAliveSeconds: true };
+  console.info(keepAlive, badKeepAlive);
   phone.on('reconnected', ({ server }) => console.info(server === phone.server));
   const failover = await BWClient.login(token, { servers: ['wss://a.example.test/sip', 'wss://b.example.test/sip'] });
   const on: string = failover.server;
