@@ -9,6 +9,9 @@
 // 2. the token's own list: with A down, a login without options falls through to B.
 // 3. a server that accepts TCP but never answers the WebSocket handshake: after
 //    `connectTimeoutMs` the login gives up on it and registers on B.
+// 4. a server that freezes (SIGSTOP: the TCP connection stays up, nothing answers): with
+//    `keepAliveSeconds: 1` the phone sees bwclient-server's CRLF pongs, then none for 10 s
+//    (RFC 5626 §4.4.1), and fails over to B (`reconnecting` reason keepalive_timeout).
 // Every token is minted by A before B starts: a server reads the minted-token rows into memory
 // when it starts (crates/server/src/db/tokens.rs), so B knows only those minted before.
 // Skips until pkg/ is built.
@@ -40,6 +43,7 @@ describeOurs('our client fails over from one bwclient-server to the next', { tim
   let a;
   let b;
   let mute;
+  let frozen;
   const held = new Set();
   const tokens = {};
 
@@ -59,7 +63,7 @@ describeOurs('our client fails over from one bwclient-server to the next', { tim
     await withTimeout('clean-up', party?.page.evaluate(() => window.api.cleanup()), 10_000).catch(() => {});
     await party?.close();
     await browser?.close().catch(() => {});
-    for (const s of [a, b]) await s?.crash().catch(() => {});
+    for (const s of [a, b, frozen]) await s?.crash().catch(() => {});
     for (const socket of held) socket.destroy();
     mute?.close();
   });
@@ -152,5 +156,24 @@ describeOurs('our client fails over from one bwclient-server to the next', { tim
     await login('alice2', tokens.alice, { servers: ['ws://127.0.0.1:18084/sip', b.ws], connectTimeoutMs: 500 });
     assert.equal(await phoneProp('alice2', 'server'), b.ws);
     assert.ok(held.size >= 1, 'the client did connect to the silent server first');
+  });
+
+  test('a server that freezes (SIGSTOP) stops answering CRLF keep-alives: the phone fails over to B (reason keepalive_timeout)', async (t) => {
+    frozen = await startExtraServer('frozen', 18085, ['--public-ws-url', `ws://127.0.0.1:18085/sip,${b.ws}`]);
+    await login('bob2', tokens.bob, { servers: [frozen.ws, b.ws], keepAliveSeconds: 1, logLevel: 'debug' });
+    assert.equal(await phoneProp('bob2', 'server'), frozen.ws);
+    await waitFor('bob2: a CRLF pong from bwclient-server', () => party.page.evaluate(
+      () => window.api.logs.bob2.some((m) => m.endsWith('CRLF keep-alive pong')),
+    ), { timeout: 10_000 });
+    const since = await mark();
+    const tFreeze = Date.now();
+    process.kill(frozen.pid, 'SIGSTOP'); // crash() (after) SIGKILLs it, stopped or not
+    const reconnecting = await waitEvent('bob2', 'reconnecting', { since, timeout: 25_000 });
+    assert.equal(reconnecting.info.reason, 'keepalive_timeout');
+    assert.equal(reconnecting.info.server, b.ws);
+    const reconnected = await waitEvent('bob2', 'reconnected', { since, timeout: 20_000 });
+    assert.equal(reconnected.info.server, b.ws);
+    assert.equal(await phoneProp('bob2', 'registered'), true);
+    recordFigures(t, SUITE, 'freeze', { keepAliveSeconds: 1, detectedAfterFreezeMs: reconnecting.at - tFreeze });
   });
 });
