@@ -39,7 +39,7 @@ if [ "${BENCH_CLUSTER_NETNS:-}" != 1 ]; then
   for i in $(seq 1 "$FAILOVER_REPS"); do
     say "failover run $i/$FAILOVER_REPS (tests/e2e ours-cluster-kamailio)"
     if E2E_NO_BUILD=1 bash tests/e2e/run.sh ours-cluster-kamailio >"$OUT/failover-$i.log" 2>&1; then
-      grep '"suite":"ours-cluster-kamailio"' test-artifacts/e2e/figures.jsonl >>"$OUT/failover.jsonl" || true
+      grep '"suite":"ours-cluster-kamailio","name":"failover"' test-artifacts/e2e/figures.jsonl >>"$OUT/failover.jsonl" || true
     else
       say "failover run $i failed (see $OUT/failover-$i.log)"
     fi
